@@ -1,0 +1,58 @@
+"""Settings from environment variables (a `.env` file may set them), as DESIGN.md lists."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from bot.languages import normalise_code
+from bot.opening_hours import OpeningHours
+
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_ADVISER_HOURS = "mon-fri 09:00-16:00"
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None
+    base_url: str
+    content_dir: Path
+    db_path: str
+    key_path: Path
+    #: The advisers' Telegram group; without it the bot offers no hand-off.
+    adviser_chat_id: int | None
+    adviser_hours: OpeningHours
+    adviser_lang: str
+    drafts_dir: Path
+
+    @classmethod
+    def from_env(cls, env_file: Path | None = Path(".env")) -> Settings:
+        if env_file is not None and env_file.is_file():
+            load_dotenv(env_file, override=False)
+        db_path = os.environ.get("NEUVO_DB") or "data/neuvo.sqlite3"
+        return cls(
+            token=os.environ.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
+            base_url=os.environ.get("TELEGRAM_BASE_URL", "").strip() or DEFAULT_BASE_URL,
+            content_dir=Path(os.environ.get("NEUVO_CONTENT") or "faq"),
+            db_path=db_path,
+            key_path=Path(os.environ.get("NEUVO_KEY_FILE") or f"{db_path}.key"),
+            adviser_chat_id=_int_or_none("ADVISER_CHAT_ID"),
+            adviser_hours=OpeningHours.parse(
+                os.environ.get("NEUVO_ADVISER_HOURS") or DEFAULT_ADVISER_HOURS
+            ),
+            adviser_lang=normalise_code(os.environ.get("NEUVO_ADVISER_LANG")) or "fi",
+            drafts_dir=Path(os.environ.get("NEUVO_DRAFTS") or "faq-drafts"),
+        )
+
+
+def _int_or_none(name: str) -> int | None:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a number (the group's chat id), not {value!r}") from None

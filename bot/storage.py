@@ -1,0 +1,248 @@
+"""What the bot remembers, in SQLite, and nothing more than it needs.
+
+Users are stored under a pseudonym: a keyed hash (HMAC-SHA256) of their platform id. The
+key lives in its own file beside the database, outside the repository, so a copy of the
+database alone cannot be turned back into Telegram accounts by hashing every possible id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiosqlite
+
+MEMORY = ":memory:"
+
+# Each step moves the schema one version up; never edit a step that has shipped.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE users (
+        pid TEXT PRIMARY KEY,
+        lang TEXT,
+        created_at INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL
+    );
+    CREATE TABLE questions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        pid TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        lang TEXT NOT NULL,
+        text TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        entry_id TEXT,
+        score REAL,
+        feedback INTEGER
+    );
+    CREATE INDEX questions_at ON questions(at);
+    CREATE INDEX questions_pid ON questions(pid);
+    """,
+    """
+    ALTER TABLE users ADD COLUMN municipality TEXT;
+    CREATE TABLE tickets (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        pid TEXT NOT NULL,
+        -- Where replies go. Needed only while the ticket is open; cleared when it closes.
+        chat_id INTEGER,
+        lang TEXT NOT NULL,
+        municipality TEXT,
+        status TEXT NOT NULL CHECK (status IN ('open', 'taken', 'closed')),
+        -- The user's Telegram name, only when they consented to share it.
+        contact TEXT,
+        group_message_id INTEGER,
+        group_thread_id INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        first_reply_at INTEGER,
+        closed_at INTEGER
+    );
+    CREATE INDEX tickets_pid ON tickets(pid, status);
+    CREATE INDEX tickets_group_message ON tickets(group_message_id);
+    CREATE INDEX tickets_thread ON tickets(group_thread_id);
+    CREATE TABLE ticket_messages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+        direction TEXT NOT NULL CHECK (direction IN ('user', 'adviser')),
+        text TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        group_message_id INTEGER
+    );
+    CREATE INDEX ticket_messages_group ON ticket_messages(group_message_id);
+    CREATE TABLE bans (pid TEXT PRIMARY KEY, at INTEGER NOT NULL);
+    -- What a user is in the middle of: a question waiting for consent, a file to forward.
+    CREATE TABLE pending (
+        pid TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        text TEXT,
+        message_id INTEGER,
+        at INTEGER NOT NULL
+    );
+    """,
+)
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    pid: str
+    #: The language the user chose; None until they choose one.
+    lang: str | None
+    municipality: str | None = None
+
+
+@dataclass(frozen=True)
+class Pending:
+    kind: str
+    text: str | None
+    message_id: int | None
+    at: int
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """The pseudonym key: created once with owner-only permissions, then reused."""
+    if path.is_file():
+        return bytes.fromhex(path.read_text().strip())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key.hex())
+    return key
+
+
+class Storage:
+    def __init__(self, path: str, key: bytes, clock: Callable[[], float] = time.time) -> None:
+        self._path = path
+        self._key = key
+        self._clock = clock
+        self._db: aiosqlite.Connection | None = None
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise RuntimeError("Storage.open() has not been called")
+        return self._db
+
+    async def open(self) -> None:
+        if self._path != MEMORY:
+            Path(self._path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = await aiosqlite.connect(self._path)
+        await self._db.execute("PRAGMA journal_mode=WAL")
+        await self._db.execute("PRAGMA foreign_keys=ON")
+        await self._db.execute("PRAGMA busy_timeout=5000")
+        await self._migrate()
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    async def schema_version(self) -> int:
+        async with self.db.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def _migrate(self) -> None:
+        version = await self.schema_version()
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            # executescript commits first; the version bump rides in the same script so a
+            # crash never leaves a half-applied step marked as done.
+            await self.db.executescript(
+                f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
+            )
+
+    def pseudonym(self, external_id: str | int) -> str:
+        digest = hmac.new(self._key, str(external_id).encode(), hashlib.sha256)
+        return digest.hexdigest()[:32]
+
+    def _now(self) -> int:
+        return int(self._clock())
+
+    async def touch_user(self, pid: str) -> UserRecord:
+        """Record that the user was seen now, creating them on first contact."""
+        now = self._now()
+        await self.db.execute(
+            "INSERT INTO users(pid, lang, created_at, last_seen) VALUES (?, NULL, ?, ?) "
+            "ON CONFLICT(pid) DO UPDATE SET last_seen = excluded.last_seen",
+            (pid, now, now),
+        )
+        await self.db.commit()
+        async with self.db.execute(
+            "SELECT lang, municipality FROM users WHERE pid = ?", (pid,)
+        ) as cur:
+            row = await cur.fetchone()
+        return UserRecord(pid, row[0], row[1]) if row else UserRecord(pid, None)
+
+    async def set_language(self, pid: str, lang: str) -> None:
+        await self.touch_user(pid)
+        await self.db.execute("UPDATE users SET lang = ? WHERE pid = ?", (lang, pid))
+        await self.db.commit()
+
+    async def set_municipality(self, pid: str, municipality: str) -> None:
+        await self.touch_user(pid)
+        await self.db.execute("UPDATE users SET municipality = ? WHERE pid = ?",
+                              (municipality, pid))
+        await self.db.commit()
+
+    async def log_question(
+        self,
+        pid: str,
+        text: str,
+        lang: str,
+        decision: str,
+        entry_id: str | None,
+        score: float | None,
+    ) -> int:
+        cur = await self.db.execute(
+            "INSERT INTO questions(pid, at, lang, text, decision, entry_id, score) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (pid, self._now(), lang, text, decision, entry_id, score),
+        )
+        await self.db.commit()
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    async def set_feedback(self, question_id: int, pid: str, helpful: bool) -> bool:
+        """Store 👍/👎 on the user's own logged question; False if it is not theirs."""
+        cur = await self.db.execute(
+            "UPDATE questions SET feedback = ? WHERE id = ? AND pid = ?",
+            (1 if helpful else -1, question_id, pid),
+        )
+        await self.db.commit()
+        return cur.rowcount == 1
+
+    async def resolve_suggestion(self, question_id: int, pid: str, entry_id: str) -> None:
+        """Remember which "did you mean" choice answered the user's question."""
+        await self.db.execute(
+            "UPDATE questions SET entry_id = ? WHERE id = ? AND pid = ?",
+            (entry_id, question_id, pid),
+        )
+        await self.db.commit()
+
+    async def set_pending(
+        self, pid: str, kind: str, text: str | None = None, message_id: int | None = None
+    ) -> None:
+        await self.db.execute(
+            "INSERT OR REPLACE INTO pending(pid, kind, text, message_id, at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (pid, kind, text, message_id, self._now()),
+        )
+        await self.db.commit()
+
+    async def pending(self, pid: str, max_age: int) -> Pending | None:
+        """What the user is in the middle of; anything older than max_age is forgotten."""
+        await self.db.execute("DELETE FROM pending WHERE at < ?", (self._now() - max_age,))
+        async with self.db.execute(
+            "SELECT kind, text, message_id, at FROM pending WHERE pid = ?", (pid,)
+        ) as cur:
+            row = await cur.fetchone()
+        return Pending(*row) if row else None
+
+    async def clear_pending(self, pid: str) -> None:
+        await self.db.execute("DELETE FROM pending WHERE pid = ?", (pid,))
+        await self.db.commit()

@@ -1,0 +1,308 @@
+"""The Telegram front end: thin handlers that turn updates into conversation calls.
+
+Nothing here decides what to say; it only reads updates, calls `Conversation` (private
+chats) or `Handoff` (the advisers' group), and sends the resulting messages with
+python-telegram-bot. The Bot API base URL is configurable, so the same code path serves
+real Telegram, a self-hosted Bot API server, or the test stand-in.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    LinkPreviewOptions,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import texts
+from bot.app import Neuvo
+from bot.config import Settings
+from bot.conversation import Conversation, User
+from bot.languages import LANGUAGES
+from bot.replies import AdviserPost, Message, Outcome
+from bot.splitting import split_html
+
+log = logging.getLogger(__name__)
+
+COMMANDS = (
+    ("start", texts.CMD_START),
+    ("menu", texts.CMD_MENU),
+    ("language", texts.CMD_LANGUAGE),
+    ("help", texts.CMD_HELP),
+)
+ADVISER_COMMAND = ("adviser", texts.MENU_ADVISER)
+DESK_COMMANDS = ("tickets", "close", "ban", "unban", "stats", "faq")
+#: Telegram takes two-letter ISO 639-1 codes for per-language commands.
+_TELEGRAM_LANGUAGE_CODE = {"ckb": "ku"}
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+_PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+
+Context = ContextTypes.DEFAULT_TYPE
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+def build_application(neuvo: Neuvo, settings: Settings) -> App:
+    """The bot as a python-telegram-bot Application; `neuvo` opens and closes with it."""
+    assert settings.token is not None
+
+    async def post_init(app: App) -> None:
+        await neuvo.initialize()
+        await _register_commands(app, neuvo)
+        if settings.adviser_chat_id is not None:
+            chat = await app.bot.get_chat(settings.adviser_chat_id)
+            app.bot_data["adviser_forum"] = bool(chat.is_forum)
+
+    async def post_shutdown(app: App) -> None:
+        await neuvo.shutdown()
+
+    application = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_url.removesuffix("/bot") + "/file/bot")
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    application.bot_data["neuvo"] = neuvo
+    application.bot_data["adviser_chat_id"] = settings.adviser_chat_id
+    application.add_handler(CommandHandler("start", on_start, filters=_PRIVATE))
+    application.add_handler(MessageHandler(_PRIVATE & filters.COMMAND, on_command))
+    application.add_handler(MessageHandler(_PRIVATE & filters.TEXT, on_text))
+    application.add_handler(MessageHandler(_PRIVATE & filters.LOCATION, on_location))
+    application.add_handler(MessageHandler(_PRIVATE & ~filters.StatusUpdate.ALL, on_other))
+    if settings.adviser_chat_id is not None:
+        desk = filters.Chat(chat_id=settings.adviser_chat_id) & filters.UpdateType.MESSAGE
+        application.add_handler(CommandHandler(DESK_COMMANDS, on_desk_command, filters=desk))
+        application.add_handler(MessageHandler(desk & filters.TEXT & ~filters.COMMAND,
+                                               on_desk_text))
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_error_handler(on_error)
+    return application
+
+
+async def _register_commands(app: App, neuvo: Neuvo) -> None:
+    commands = list(COMMANDS)
+    if neuvo.conversation.handoff is not None:
+        commands.insert(3, ADVISER_COMMAND)
+    for lang in (None, *LANGUAGES):
+        t = neuvo.i18n(lang or "en")
+        listed = [BotCommand(name, t(description)) for name, description in commands]
+        code = _TELEGRAM_LANGUAGE_CODE.get(lang, lang) if lang else None
+        await app.bot.set_my_commands(listed, language_code=code)
+    adviser_chat = app.bot_data.get("adviser_chat_id")
+    if adviser_chat is not None:
+        await app.bot.set_my_commands(
+            [BotCommand(name, name) for name in DESK_COMMANDS],
+            scope=BotCommandScopeChat(adviser_chat),
+        )
+
+
+def _neuvo(context: Context) -> Neuvo:
+    neuvo: Neuvo = context.bot_data["neuvo"]
+    return neuvo
+
+
+def _conversation(context: Context) -> Conversation:
+    return _neuvo(context).conversation
+
+
+def _user(update: Update) -> User:
+    tg_user = update.effective_user
+    chat = update.effective_chat
+    assert tg_user is not None
+    contact = tg_user.full_name + (f" (@{tg_user.username})" if tg_user.username else "")
+    return User(f"telegram:{tg_user.id}", tg_user.language_code,
+                chat.id if chat is not None else None, contact)
+
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+def _markup(message: Message) -> Markup | None:
+    if message.location_button is not None:
+        return ReplyKeyboardMarkup(
+            [[KeyboardButton(message.location_button, request_location=True)]],
+            resize_keyboard=True, one_time_keyboard=True,
+        )
+    if message.remove_keyboard and not message.buttons:
+        return ReplyKeyboardRemove()
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+         for row in message.buttons]
+    )
+
+
+async def _send(
+    context: Context,
+    chat_id: int,
+    message: Message,
+    reply_to: int | None = None,
+    thread_id: int | None = None,
+) -> int:
+    """Send a message (split if long); returns the id of its first part."""
+    first_id = 0
+    parts = split_html(message.html)
+    for i, part in enumerate(parts):
+        sent = await context.bot.send_message(
+            chat_id,
+            part,
+            parse_mode=ParseMode.HTML,
+            reply_markup=_markup(message) if i == len(parts) - 1 else None,
+            link_preview_options=_NO_PREVIEW,
+            message_thread_id=thread_id,
+            reply_parameters=(ReplyParameters(reply_to, allow_sending_without_reply=True)
+                              if reply_to else None),
+        )
+        first_id = first_id or sent.message_id
+    return first_id
+
+
+async def _post_to_advisers(context: Context, post: AdviserPost) -> None:
+    chat_id: int = context.bot_data["adviser_chat_id"]
+    thread_id = post.thread_id
+    if post.reply_to is None and thread_id is None and context.bot_data.get("adviser_forum"):
+        topic = await context.bot.create_forum_topic(chat_id, f"#{post.ticket_id}")
+        thread_id = topic.message_thread_id
+    message_id = await _send(context, chat_id, post.message, post.reply_to, thread_id)
+    await _neuvo(context).handoff.posted(post, message_id, thread_id)
+    if post.copy_from is not None:
+        from_chat, from_message = post.copy_from
+        await context.bot.copy_message(chat_id, from_chat, from_message,
+                                       message_thread_id=thread_id,
+                                       reply_parameters=ReplyParameters(
+                                           message_id, allow_sending_without_reply=True))
+
+
+async def _deliver(update: Update, context: Context, outcome: Outcome) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    query = update.callback_query
+    if query is not None:
+        await query.answer(outcome.toast)
+        if outcome.edit is not None:
+            inline = _markup(outcome.edit)
+            await query.edit_message_text(
+                outcome.edit.html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=inline if isinstance(inline, InlineKeyboardMarkup) else None,
+                link_preview_options=_NO_PREVIEW,
+            )
+    source = update.effective_message
+    thread = source.message_thread_id if source is not None and source.is_topic_message else None
+    for message in outcome.messages:
+        await _send(context, chat.id, message, thread_id=thread)
+    for post in outcome.to_advisers:
+        await _post_to_advisers(context, post)
+    for delivery in outcome.to_users:
+        await _send(context, delivery.chat_id, delivery.message)
+
+
+async def on_start(update: Update, context: Context) -> None:
+    payload = " ".join(context.args or [])
+    await _deliver(update, context, await _conversation(context).start(_user(update), payload))
+
+
+async def on_command(update: Update, context: Context) -> None:
+    assert update.message is not None and update.message.text is not None
+    word, _, args = update.message.text.partition(" ")
+    name = word.lstrip("/").split("@", 1)[0].lower()
+    outcome = await _conversation(context).command(_user(update), name, args)
+    await _deliver(update, context, outcome)
+
+
+async def on_text(update: Update, context: Context) -> None:
+    assert update.message is not None and update.message.text is not None
+    outcome = await _conversation(context).text(_user(update), update.message.text)
+    await _deliver(update, context, outcome)
+
+
+async def on_location(update: Update, context: Context) -> None:
+    assert update.message is not None and update.message.location is not None
+    where = update.message.location
+    outcome = await _conversation(context).location(_user(update), where.latitude,
+                                                    where.longitude)
+    await _deliver(update, context, outcome)
+
+
+async def on_other(update: Update, context: Context) -> None:
+    message_id = update.message.message_id if update.message is not None else None
+    outcome = await _conversation(context).non_text(_user(update), message_id)
+    await _deliver(update, context, outcome)
+
+
+async def on_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    chat = update.effective_chat
+    data = query.data or ""
+    if chat is not None and chat.type == chat.PRIVATE:
+        outcome = await _conversation(context).button(_user(update), data)
+    elif (chat is not None and chat.id == context.bot_data.get("adviser_chat_id")
+          and data.startswith("tk:")):
+        outcome = await _neuvo(context).handoff.desk_button(data)
+    else:
+        await query.answer()  # a button pressed anywhere else gives no power
+        return
+    await _deliver(update, context, outcome)
+
+
+async def on_desk_command(update: Update, context: Context) -> None:
+    assert update.message is not None and update.message.text is not None
+    word, _, args = update.message.text.partition(" ")
+    name = word.lstrip("/").split("@", 1)[0].lower()
+    outcome = await _neuvo(context).handoff.desk_command(name, args)
+    if outcome is not None:
+        await _deliver(update, context, outcome)
+
+
+async def on_desk_text(update: Update, context: Context) -> None:
+    message = update.message
+    assert message is not None and message.text is not None
+    reply_to = message.reply_to_message.message_id if message.reply_to_message else None
+    if reply_to is not None and message.reply_to_message is not None and (
+        message.reply_to_message.forum_topic_created is not None
+    ):
+        reply_to = None  # in a forum every message "replies" to the topic's opening
+    thread = message.message_thread_id if message.is_topic_message else None
+    outcome = await _neuvo(context).handoff.adviser_reply(reply_to, thread, message.text)
+    await _deliver(update, context, outcome)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log and apologise; the Application keeps running whatever went wrong."""
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != update.effective_chat.PRIVATE:
+        return
+    user = update.effective_user
+    message = _conversation(context).error_message(user.language_code if user else None)
+    try:
+        await _send(context, update.effective_chat.id, message)
+    except Exception:  # the network may be what failed; never let the error handler raise
+        log.exception("could not send the error message")

@@ -1,0 +1,203 @@
+"""Hand-off tickets in SQLite: the bot's own record of who asked what and where replies go.
+
+The mapping from an advisers' group message (or forum topic) to a ticket is stored here,
+never read back from Telegram's `forward_from`, which users' privacy settings hide. So an
+adviser's reply finds its user after any restart, and advisers never see who the user is.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import aiosqlite
+
+OPEN_STATES = ("open", "taken")
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: int
+    pid: str
+    chat_id: int | None
+    lang: str
+    municipality: str | None
+    status: str
+    contact: str | None
+    group_message_id: int | None
+    group_thread_id: int | None
+    created_at: int
+    first_reply_at: int | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATES
+
+
+_TICKET_COLUMNS = (
+    "id, pid, chat_id, lang, municipality, status, contact, group_message_id, "
+    "group_thread_id, created_at, first_reply_at"
+)
+
+
+class TicketStore:
+    def __init__(self, db: aiosqlite.Connection, clock: Callable[[], float] = time.time) -> None:
+        self.db = db
+        self._clock = clock
+
+    def now(self) -> int:
+        return int(self._clock())
+
+    async def _one(self, where: str, *args: object) -> Ticket | None:
+        async with self.db.execute(
+            f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE {where}", args
+        ) as cur:
+            row = await cur.fetchone()
+        return Ticket(*row) if row else None
+
+    async def create(
+        self, pid: str, chat_id: int, lang: str, municipality: str | None, contact: str | None,
+        text: str,
+    ) -> Ticket:
+        now = self.now()
+        cur = await self.db.execute(
+            "INSERT INTO tickets(pid, chat_id, lang, municipality, status, contact, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
+            (pid, chat_id, lang, municipality, contact, now, now),
+        )
+        assert cur.lastrowid is not None
+        await self.db.execute(
+            "INSERT INTO ticket_messages(ticket_id, direction, text, at) VALUES (?, 'user', ?, ?)",
+            (cur.lastrowid, text, now),
+        )
+        await self.db.commit()
+        ticket = await self.get(cur.lastrowid)
+        assert ticket is not None
+        return ticket
+
+    async def get(self, ticket_id: int) -> Ticket | None:
+        return await self._one("id = ?", ticket_id)
+
+    async def open_ticket_of(self, pid: str) -> Ticket | None:
+        return await self._one(
+            "pid = ? AND status IN ('open', 'taken') ORDER BY id DESC LIMIT 1", pid
+        )
+
+    async def by_group_message(self, message_id: int) -> Ticket | None:
+        ticket = await self._one("group_message_id = ?", message_id)
+        if ticket is not None:
+            return ticket
+        async with self.db.execute(
+            "SELECT ticket_id FROM ticket_messages WHERE group_message_id = ?", (message_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return await self.get(row[0]) if row else None
+
+    async def by_thread(self, thread_id: int) -> Ticket | None:
+        return await self._one("group_thread_id = ?", thread_id)
+
+    async def record_post(self, ticket_id: int, message_id: int, thread_id: int | None) -> None:
+        """Remember the ticket's first post in the advisers' group (and its forum topic)."""
+        await self.db.execute(
+            "UPDATE tickets SET group_message_id = ?, group_thread_id = ? WHERE id = ?",
+            (message_id, thread_id, ticket_id),
+        )
+        await self.db.commit()
+
+    async def add_message(
+        self, ticket_id: int, direction: str, text: str, group_message_id: int | None = None
+    ) -> int:
+        now = self.now()
+        cur = await self.db.execute(
+            "INSERT INTO ticket_messages(ticket_id, direction, text, at, group_message_id) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (ticket_id, direction, text, now, group_message_id),
+        )
+        if direction == "adviser":
+            await self.db.execute(
+                "UPDATE tickets SET first_reply_at = COALESCE(first_reply_at, ?), updated_at = ? "
+                "WHERE id = ?",
+                (now, now, ticket_id),
+            )
+        else:
+            await self.db.execute(
+                "UPDATE tickets SET updated_at = ? WHERE id = ?", (now, ticket_id)
+            )
+        await self.db.commit()
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    async def set_group_message(self, message_row: int, group_message_id: int) -> None:
+        await self.db.execute(
+            "UPDATE ticket_messages SET group_message_id = ? WHERE id = ?",
+            (group_message_id, message_row),
+        )
+        await self.db.commit()
+
+    async def messages(self, ticket_id: int) -> list[tuple[str, str]]:
+        async with self.db.execute(
+            "SELECT direction, text FROM ticket_messages WHERE ticket_id = ? ORDER BY id",
+            (ticket_id,),
+        ) as cur:
+            return [(row[0], row[1]) for row in await cur.fetchall()]
+
+    async def set_status(self, ticket_id: int, status: str) -> None:
+        now = self.now()
+        closing = status == "closed"
+        await self.db.execute(
+            "UPDATE tickets SET status = ?, updated_at = ?, "
+            "closed_at = CASE WHEN ? THEN ? ELSE closed_at END, "
+            # The chat id is only needed to deliver replies; a closed ticket drops it.
+            "chat_id = CASE WHEN ? THEN NULL ELSE chat_id END WHERE id = ?",
+            (status, now, closing, now, closing, ticket_id),
+        )
+        await self.db.commit()
+
+    async def open_tickets(self) -> list[Ticket]:
+        async with self.db.execute(
+            f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE status IN ('open', 'taken') "
+            "ORDER BY id"
+        ) as cur:
+            return [Ticket(*row) for row in await cur.fetchall()]
+
+    async def created_since(self, pid: str, since: int) -> int:
+        async with self.db.execute(
+            "SELECT COUNT(*) FROM tickets WHERE pid = ? AND created_at >= ?", (pid, since)
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def user_messages_since(self, pid: str, since: int) -> int:
+        async with self.db.execute(
+            "SELECT COUNT(*) FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id "
+            "WHERE t.pid = ? AND m.direction = 'user' AND m.at >= ?",
+            (pid, since),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def ban(self, pid: str) -> None:
+        await self.db.execute(
+            "INSERT OR IGNORE INTO bans(pid, at) VALUES (?, ?)", (pid, self.now())
+        )
+        await self.db.commit()
+
+    async def unban(self, pid: str) -> None:
+        await self.db.execute("DELETE FROM bans WHERE pid = ?", (pid,))
+        await self.db.commit()
+
+    async def is_banned(self, pid: str) -> bool:
+        async with self.db.execute("SELECT 1 FROM bans WHERE pid = ?", (pid,)) as cur:
+            return await cur.fetchone() is not None
+
+    async def stats(self, since: int) -> dict[str, float | int | None]:
+        async with self.db.execute(
+            "SELECT COUNT(*), SUM(status != 'closed'), "
+            "AVG(CASE WHEN first_reply_at IS NOT NULL THEN first_reply_at - created_at END) "
+            "FROM tickets WHERE created_at >= ?",
+            (since,),
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        return {"tickets": row[0], "open": row[1] or 0, "avg_reply_seconds": row[2]}

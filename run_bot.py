@@ -1,0 +1,77 @@
+"""Run Neuvo: the Telegram bot, or the console chat when there is no token.
+
+    python run_bot.py             # Telegram (long polling) if TELEGRAM_BOT_TOKEN is set
+    python run_bot.py --console   # the console chat on the bundled content
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from dataclasses import replace
+
+from bot.app import Neuvo
+from bot.config import Settings
+from bot.content.yamlfile import ContentInvalid
+from bot.languages import LANGUAGES
+from bot.storage import MEMORY
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Run the Neuvo bot.")
+    parser.add_argument("--console", action="store_true",
+                        help="chat in this terminal (one message per line; #N presses a button)")
+    parser.add_argument("--lang", choices=LANGUAGES, help="console: preset the user's language")
+    parser.add_argument("--db", help="console: keep the chat in this SQLite file "
+                                     "(default: in memory, forgotten at exit)")
+    args = parser.parse_args()
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        level=logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        if args.console or not settings.token:
+            if not args.console:
+                print("TELEGRAM_BOT_TOKEN is not set, so this is the console chat on the "
+                      f"content in {settings.content_dir}/ (Ctrl-D to quit).", file=sys.stderr)
+            return asyncio.run(run_console(settings, args.lang, args.db))
+        return run_telegram(settings)
+    except ContentInvalid as exc:
+        print(f"The content in {settings.content_dir}/ has errors; fix them first:\n{exc}",
+              file=sys.stderr)
+        return 1
+
+
+async def run_console(settings: Settings, lang: str | None, db: str | None) -> int:
+    from bot.console import ConsoleChat
+
+    # The console's advisers' group is this terminal: posts to it are printed as such.
+    neuvo = Neuvo(replace(settings, db_path=db or MEMORY), handoff=True)
+    await neuvo.initialize()
+    try:
+        await ConsoleChat(neuvo.conversation, sys.stdout, lang).run(sys.stdin)
+    finally:
+        await neuvo.shutdown()
+    return 0
+
+
+def run_telegram(settings: Settings) -> int:
+    from telegram import Update
+
+    from bot.telegram_bot import build_application
+
+    assert settings.token is not None
+    neuvo = Neuvo(settings, handoff=settings.adviser_chat_id is not None)
+    application = build_application(neuvo, settings)
+    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Shared fixtures: the bundled content, a Bot API stand-in, and a running bot on it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram.ext import Application
+
+from bot.app import Neuvo
+from bot.config import DEFAULT_ADVISER_HOURS, DEFAULT_BASE_URL, Settings
+from bot.opening_hours import OpeningHours
+from bot.storage import MEMORY
+from bot.telegram_bot import build_application
+from tests.botapi import BotApiStandIn
+from tests.paths import FAQ
+
+ADVISERS = -100777
+
+
+def make_settings(tmp_path: Path | None = None, **changes: Any) -> Settings:
+    """Settings for a test, independent of the environment the tests run in."""
+    settings = Settings(
+        token=None,
+        base_url=DEFAULT_BASE_URL,
+        content_dir=FAQ,
+        db_path=str(tmp_path / "neuvo.sqlite3") if tmp_path else MEMORY,
+        key_path=(tmp_path or Path("/nonexistent")) / "neuvo.key",
+        adviser_chat_id=None,
+        adviser_hours=OpeningHours.parse(DEFAULT_ADVISER_HOURS),
+        adviser_lang="fi",
+        drafts_dir=(tmp_path or Path("/nonexistent")) / "drafts",
+    )
+    return replace(settings, **changes)
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[BotApiStandIn]:
+    server = BotApiStandIn()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+class RunningBot:
+    """The real Application polling the stand-in, as `run_polling` would run it."""
+
+    def __init__(self, standin: BotApiStandIn, settings: Settings) -> None:
+        self.standin = standin
+        settings = replace(settings, token=standin.token, base_url=standin.base_url)
+        self.neuvo = Neuvo(settings, handoff=settings.adviser_chat_id is not None)
+        self.app: Application[Any, Any, Any, Any, Any, Any] = build_application(
+            self.neuvo, settings
+        )
+
+    async def start(self) -> None:
+        await self.app.initialize()
+        assert self.app.post_init is not None
+        await self.app.post_init(self.app)
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
+        await self.app.start()
+
+    async def stop(self) -> None:
+        assert self.app.updater is not None
+        await self.app.updater.stop()
+        await self.app.stop()
+        assert self.app.post_shutdown is not None
+        await self.app.post_shutdown(self.app)
+        await self.app.shutdown()
+
+
+@pytest.fixture
+async def bot(standin: BotApiStandIn, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    running = RunningBot(standin, make_settings(tmp_path))
+    await running.start()
+    yield running
+    await running.stop()

@@ -1,0 +1,55 @@
+"""The console chat as a newcomer runs it: `run_bot.py --console` with piped input."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.paths import ROOT
+
+
+def run(
+    stdin: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items()
+                   if not k.startswith(("TELEGRAM_", "NEUVO_"))}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "run_bot.py", *args], input=stdin, capture_output=True, text=True,
+        cwd=ROOT, env=environment, timeout=120, check=False,
+    )
+
+
+def test_piped_start_and_finnish_question() -> None:
+    result = run("/start\nMiten saan Kela-kortin?\n", "--console")
+    assert result.returncode == 0, result.stderr
+    assert "[#1] Suomi" in result.stdout
+    assert "Kela-kortti näyttää" in result.stdout
+    assert "(https://www.kela.fi" in result.stdout
+
+
+def test_without_token_the_console_starts_and_says_why() -> None:
+    result = run("/help\n")
+    assert result.returncode == 0
+    assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr
+    assert "/menu" in result.stdout
+
+
+def test_buttons_are_pressed_by_number_and_lang_preset() -> None:
+    result = run("/menu\n#2\n#1\n", "--console", "--lang", "so")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "[#1]" in out and "[#2]" in out
+    # #2 is "browse topics" in the menu, then #1 opens the first topic's questions.
+    assert out.count("[#") > 6
+
+
+def test_broken_content_is_reported_with_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "entries").mkdir()
+    (tmp_path / "topics.yaml").write_text("kela:\n  names:\n    fi: Kela\n", encoding="utf-8")
+    (tmp_path / "entries" / "x.yaml").write_text("id: x\n\ttopic: kela\n", encoding="utf-8")
+    result = run("hello\n", "--console", env={"NEUVO_CONTENT": str(tmp_path)})
+    assert result.returncode == 1
+    assert "entries/x.yaml:2" in result.stderr and "tab" in result.stderr

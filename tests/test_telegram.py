@@ -1,0 +1,128 @@
+"""The real python-telegram-bot Application against the local Bot API stand-in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.languages import LANGUAGES
+from tests.botapi import BotApiStandIn
+from tests.conftest import RunningBot
+
+USER = 5001
+
+
+def buttons(call_params: dict[str, Any]) -> list[tuple[str, str]]:
+    markup = call_params.get("reply_markup") or {"inline_keyboard": []}
+    return [(b["text"], b["callback_data"]) for row in markup["inline_keyboard"] for b in row]
+
+
+async def test_start_registers_commands_per_language(bot: RunningBot,
+                                                     standin: BotApiStandIn) -> None:
+    calls = standin.sent(method="setMyCommands")
+    codes = {c.params.get("language_code") for c in calls}
+    assert codes == {None, "fi", "sv", "en", "ru", "uk", "ar", "fa", "ku", "so"}
+    finnish = next(c for c in calls if c.params.get("language_code") == "fi")
+    assert [c["command"] for c in finnish.params["commands"]] == ["start", "menu", "language",
+                                                                  "help"]
+    english = next(c for c in calls if c.params.get("language_code") == "en")
+    assert finnish.params["commands"][0]["description"] != \
+        english.params["commands"][0]["description"]
+
+
+async def test_start_shows_language_keyboard_and_button_sets_language(
+    bot: RunningBot, standin: BotApiStandIn
+) -> None:
+    standin.push_message(USER, "/start", language_code="fi")
+    [greeting] = await standin.wait_for("sendMessage", chat_id=USER)
+    assert greeting.params["parse_mode"] == "HTML"
+    keyboard = buttons(greeting.params)
+    assert [data for _, data in keyboard] == [f"lang:{lang}" for lang in LANGUAGES]
+    assert ("العربية" in label for label, _ in keyboard)
+    assert all(len(data.encode()) <= 64 for _, data in keyboard)
+
+    standin.push_button(USER, "lang:ar", message_id=greeting.params.get("message_id", 1000),
+                        language_code="fi")
+    sent = await standin.wait_for("sendMessage", count=2, chat_id=USER)
+    [edit] = await standin.wait_for("editMessageText")
+    assert "العربية" in edit.params["text"]
+    await standin.wait_for("answerCallbackQuery")
+    menu = sent[1].params
+    assert menu["text"].startswith("\u200f")  # RTL lines start right-to-left
+    assert all(label.startswith("\u200f") for label, _ in buttons(menu))
+
+    # The choice is remembered: /start again greets with the menu in Arabic.
+    standin.push_message(USER, "/start", language_code="fi")
+    sent = await standin.wait_for("sendMessage", count=3, chat_id=USER)
+    assert "menu:ask" in [data for _, data in buttons(sent[2].params)]
+
+
+async def test_deep_link_presets_language(bot: RunningBot, standin: BotApiStandIn) -> None:
+    standin.push_message(USER, "/start lang-uk", language_code="en")
+    [welcome] = await standin.wait_for("sendMessage", chat_id=USER)
+    assert "menu:ask" in [data for _, data in buttons(welcome.params)]
+    standin.push_message(USER, "/help", language_code="en")
+    sent = await standin.wait_for("sendMessage", count=2, chat_id=USER)
+    assert any(ch in sent[1].params["text"] for ch in "іїєґ")  # Ukrainian letters
+
+
+async def test_finnish_question_gets_the_finnish_answer(bot: RunningBot,
+                                                        standin: BotApiStandIn) -> None:
+    standin.push_message(USER, "Miten saan Kela-kortin?", language_code="fi")
+    [answer] = await standin.wait_for("sendMessage", chat_id=USER)
+    text = answer.params["text"]
+    assert "Kela-kortti" in text
+    assert "kela.fi" in text
+    data = [d for _, d in buttons(answer.params)]
+    assert any(d.startswith("fb:") and d.endswith(":1") for d in data)
+
+
+async def test_arabic_question_gets_the_arabic_answer(bot: RunningBot,
+                                                      standin: BotApiStandIn) -> None:
+    # No Telegram language: the reply language comes from the message itself.
+    standin.push_message(USER, "كيف أحصل على بطاقة كيلا؟")
+    [answer] = await standin.wait_for("sendMessage", chat_id=USER)
+    text = answer.params["text"]
+    arabic_letters = sum("\u0600" <= ch <= "\u06ff" for ch in text)
+    assert arabic_letters > 40
+    assert "Kela-kortti näyttää" not in text  # not the Finnish fallback
+
+
+async def test_unknown_question_gets_an_honest_no(bot: RunningBot,
+                                                  standin: BotApiStandIn) -> None:
+    standin.push_message(USER, "What is the best pizza topping in Rome?", language_code="en")
+    [reply] = await standin.wait_for("sendMessage", chat_id=USER)
+    assert "do not know" in reply.params["text"]
+    assert "menu:topics" in [d for _, d in buttons(reply.params)]
+
+
+async def test_thumbs_up_is_stored(bot: RunningBot, standin: BotApiStandIn) -> None:
+    standin.push_message(USER, "Miten saan Kela-kortin?", language_code="fi")
+    [answer] = await standin.wait_for("sendMessage", chat_id=USER)
+    [up] = [d for _, d in buttons(answer.params) if d.startswith("fb:") and d.endswith(":1")]
+    standin.push_button(USER, up, message_id=1000, language_code="fi")
+    [ack] = await standin.wait_for("answerCallbackQuery")
+    assert ack.params.get("text")
+    storage = bot.neuvo.conversation.storage
+    async with storage.db.execute("SELECT entry_id, feedback FROM questions") as cur:
+        rows = await cur.fetchall()
+    assert [tuple(r) for r in rows] == [("kela-card", 1)]
+
+
+async def test_user_html_is_escaped_and_bot_survives_odd_input(
+    bot: RunningBot, standin: BotApiStandIn
+) -> None:
+    standin.push_message(USER, "<b>hi</b> & <script>", language_code="en")
+    standin.push_button(USER, "nonsense:data", message_id=1, language_code="en")
+    standin.push_message(USER, "/nosuchcommand", language_code="en")
+    sent = await standin.wait_for("sendMessage", count=3, chat_id=USER)
+    assert all("<script>" not in c.params["text"] for c in sent)
+    standin.push_message(USER, "Miten saan Kela-kortin?", language_code="fi")
+    sent = await standin.wait_for("sendMessage", count=4, chat_id=USER)
+    assert "Kela" in sent[3].params["text"]
+
+
+async def test_group_messages_are_ignored(bot: RunningBot, standin: BotApiStandIn) -> None:
+    standin.push_message(USER, "Miten saan Kela-kortin?", chat_type="group", chat_id=-100)
+    standin.push_message(USER, "/help", language_code="en")
+    await standin.wait_for("sendMessage", chat_id=USER)
+    assert standin.sent(chat_id=-100) == []
