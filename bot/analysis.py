@@ -1,15 +1,18 @@
 """From a text to the features matching compares: word stems and concepts.
 
-Both the content and the user's question go through the same :class:`Analyzer`, so whatever
-folding, stemming or spelling repair is done, it is done the same way on both sides.
+Content and questions go through the same :class:`Analyzer`, so folding, stemming and concept
+finding are the same on both sides; questions additionally get spelling repair.
 
-- Words: folded tokens without function words, stemmed with the Snowball stemmer of the
-  language (Russian's also for Ukrainian; Latin words inside a Russian, Arabic… text are
-  usually Finnish official words and get the Finnish stemmer), then cut to a fixed length so
-  that forms the stemmer misses (Finnish compounds' cases, Sorani and Somali suffixes) still
-  meet.
-- Concepts: :class:`bot.lexicon.ConceptFinder` hits, shared by all languages.
-- Typos: a word that is neither known to the content nor to the lexicon is replaced by the
+- Concepts: :class:`bot.lexicon.ConceptFinder` hits, shared by all languages. In a question
+  only the longest hits count ("страховка квартиры" is home insurance, not also health
+  insurance); a function word alone never makes a concept.
+- Words: the tokens no concept explains, without function words, stemmed with the Snowball
+  stemmer of the language (Russian's also for Ukrainian; Latin words inside a Russian,
+  Arabic… text are usually Finnish official words and get the Finnish stemmer), then cut to
+  a fixed length so that forms the stemmer misses (Finnish cases, Sorani and Somali
+  suffixes) still meet. A word a concept explains is left to the concept, so an entry that
+  has no text in the question's language is not at a disadvantage.
+- Typos: a question word that neither the content nor the lexicon knows is replaced by the
   closest known word of similar length (Levenshtein ratio), before both of the above.
 - Transliteration: Russian or Ukrainian typed in Latin letters is mapped back to Cyrillic.
 """
@@ -147,11 +150,9 @@ def latin_to_cyrillic(token: str, lang: str) -> str:
 class Analysis:
     """What matching needs from one text."""
 
+    #: Stems of the words no concept explains (a concept stands for its words).
     words: tuple[str, ...]
     concepts: tuple[str, ...]
-    #: Content tokens (not function words) and how many of them were understood at all.
-    content_tokens: int
-    known_tokens: int
 
 
 class Analyzer:
@@ -227,20 +228,15 @@ class Analyzer:
             if any(toks[pos] not in self._stop for pos in hit.positions)
         ]
         covered = {pos for hit in hits for pos in hit.positions}
-        words: list[str] = []
-        content = known = 0
-        for pos, token in enumerate(toks):
-            if token in self._stop or (len(token) < 2 and not token.isdigit()):
-                continue
-            content += 1
-            if pos in covered:
-                known += 1
-                continue
-            if self._is_known(token):
-                known += 1
-            words.append(stem(token, lang))
+        words = [
+            stem(token, lang)
+            for pos, token in enumerate(toks)
+            if pos not in covered
+            and token not in self._stop
+            and (len(token) > 1 or token.isdigit())
+        ]
         concepts = tuple(sorted({hit.concept for hit in hits}))
-        return Analysis(tuple(words), concepts, content, known)
+        return Analysis(tuple(words), concepts)
 
 
 def _mostly_latin(toks: Sequence[str]) -> bool:

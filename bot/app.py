@@ -6,23 +6,37 @@ Telegram Application runs from `post_init`/`post_shutdown` and the console runs 
 
 from __future__ import annotations
 
+import logging
 import secrets
 
+from bot import texts
 from bot.config import Settings
 from bot.conversation import Conversation
 from bot.handoff import Handoff
 from bot.i18n import I18n
 from bot.knowledge import Knowledge
 from bot.languages import native_name
+from bot.reloader import ContentReloader
+from bot.replies import Message, escape
+from bot.retention import expire_logs
 from bot.storage import MEMORY, Storage, load_or_create_key
 from bot.tickets import TicketStore
 
+log = logging.getLogger(__name__)
+#: Validation errors put into one advisers' group message; the log has all of them.
+MAX_ERRORS_SHOWN = 15
+
 
 class Neuvo:
-    def __init__(self, settings: Settings, *, handoff: bool) -> None:
+    def __init__(
+        self, settings: Settings, *, handoff: bool, knowledge: Knowledge | None = None
+    ) -> None:
+        """`knowledge`, when given, is used instead of loading `settings.content_dir`."""
         self.settings = settings
         self.handoff_enabled = handoff
+        self._preloaded = knowledge
         self._conversation: Conversation | None = None
+        self._reloader: ContentReloader | None = None
 
     @property
     def conversation(self) -> Conversation:
@@ -44,7 +58,7 @@ class Neuvo:
     async def initialize(self) -> None:
         """Load and check everything before the first user is served; fail loudly if not."""
         settings = self.settings
-        knowledge = Knowledge.load(settings.content_dir)
+        knowledge = self._preloaded or Knowledge.load(settings.content_dir)
         # An in-memory database lives only for this run, so its pseudonyms need no lasting key.
         key = (secrets.token_bytes(32) if settings.db_path == MEMORY
                else load_or_create_key(settings.key_path))
@@ -55,7 +69,45 @@ class Neuvo:
         if self.handoff_enabled:
             handoff = Handoff(storage, TicketStore(storage.db), i18n, settings.adviser_hours,
                               settings.adviser_lang, settings.drafts_dir, native_name)
-        self._conversation = Conversation(knowledge, storage, i18n, handoff)
+        self._conversation = Conversation(knowledge, storage, i18n, handoff,
+                                          settings.retention_days)
+        self._reloader = ContentReloader(settings.content_dir, self._swap)
+
+    @property
+    def reloader(self) -> ContentReloader:
+        if self._reloader is None:
+            raise RuntimeError("Neuvo.initialize() has not been called")
+        return self._reloader
+
+    def _swap(self, knowledge: Knowledge) -> None:
+        """Content, matcher and directory are replaced together, in one assignment."""
+        self.conversation.knowledge = knowledge
+
+    async def reload(self, force: bool = False) -> Message | None:
+        """Look for edited content (or re-read it all when forced, as `/reload` does).
+
+        Returns a message for the advisers when something was read, None otherwise.
+        """
+        result = await self.reloader.check(force)
+        desk = self.i18n(self.settings.adviser_lang)
+        if result is None:
+            return None
+        if result.knowledge is not None:
+            log.info("content reloaded from %s", self.settings.content_dir)
+            return Message(desk.html(
+                texts.RELOAD_OK, entries=str(len(result.knowledge.content.entries)),
+                activities=str(len(result.knowledge.directory.activities)),
+            ))
+        assert result.report is not None
+        errors = [str(p) for p in result.report.errors]
+        log.warning("content not reloaded, %d errors:\n%s", len(errors), "\n".join(errors))
+        shown = "\n".join(errors[:MAX_ERRORS_SHOWN])
+        if len(errors) > MAX_ERRORS_SHOWN:
+            shown += f"\n… (+{len(errors) - MAX_ERRORS_SHOWN})"
+        return Message(desk.html(texts.RELOAD_FAILED, errors=f"<pre>{escape(shown)}</pre>"))
+
+    async def expire(self) -> int:
+        return await expire_logs(self.conversation.storage.db, self.settings.retention_days)
 
     async def shutdown(self) -> None:
         if self._conversation is not None:

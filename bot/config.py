@@ -10,6 +10,7 @@ from dotenv import load_dotenv
 
 from bot.languages import normalise_code
 from bot.opening_hours import OpeningHours
+from bot.retention import DEFAULT_RETENTION_DAYS
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_ADVISER_HOURS = "mon-fri 09:00-16:00"
@@ -27,6 +28,10 @@ class Settings:
     adviser_hours: OpeningHours
     adviser_lang: str
     drafts_dir: Path
+    #: Question logs and closed tickets older than this are deleted every night.
+    retention_days: int
+    #: How often the running bot looks for edited content files (0: only on /reload).
+    reload_seconds: int
 
     @classmethod
     def from_env(cls, env_file: Path | None = Path(".env")) -> Settings:
@@ -45,6 +50,8 @@ class Settings:
             ),
             adviser_lang=normalise_code(os.environ.get("NEUVO_ADVISER_LANG")) or "fi",
             drafts_dir=Path(os.environ.get("NEUVO_DRAFTS") or "faq-drafts"),
+            retention_days=_int_or_none("NEUVO_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS,
+            reload_seconds=_int_or_none("NEUVO_RELOAD_SECONDS") or 10,
         )
 
 
@@ -55,4 +62,4 @@ def _int_or_none(name: str) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise ValueError(f"{name} must be a number (the group's chat id), not {value!r}") from None
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None

@@ -7,25 +7,24 @@ shows exactly what a Telegram user would get.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from bot import bidi, texts
+from bot.answers import answer_html, entry_button
 from bot.content import Entry
 from bot.handoff import Handoff
 from bot.i18n import I18n, Translator
 from bot.knowledge import Knowledge
-from bot.languages import FALLBACK_LANGUAGES, LANGUAGES, REFERENCE_LANGUAGE, normalise_code
+from bot.languages import LANGUAGES, REFERENCE_LANGUAGE, normalise_code
 from bot.local_guide import LocalGuide
 from bot.matching import MatchResult
 from bot.privacy import mask_personal_data
 from bot.replies import Button, Message, Outcome, button, escape, say
+from bot.retention import DEFAULT_RETENTION_DAYS, forget_user
 from bot.storage import Storage, UserRecord
 
 #: Longest message matched in full; the rest of a longer story is cut (with a note).
 MAX_QUESTION_CHARS = 2000
-#: Longest question text put on a button before it is shortened with "…".
-MAX_BUTTON_CHARS = 60
 LANGUAGE_PAYLOAD_PREFIX = "lang-"
 
 
@@ -41,14 +40,14 @@ class User:
     contact: str | None = None
 
 
-def _shorten(text: str, limit: int = MAX_BUTTON_CHARS) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 class Conversation:
     def __init__(
-        self, knowledge: Knowledge, storage: Storage, i18n: I18n, handoff: Handoff | None = None
+        self,
+        knowledge: Knowledge,
+        storage: Storage,
+        i18n: I18n,
+        handoff: Handoff | None = None,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
     ) -> None:
         #: Replaced as a whole when advisers change the content; read once per action.
         self.knowledge = knowledge
@@ -57,6 +56,7 @@ class Conversation:
         #: None where no advisers' group is configured: then the bot never offers one.
         self.handoff = handoff
         self.guide = LocalGuide(storage, lambda: self.knowledge, handoff is not None)
+        self.retention_days = retention_days
 
     # -- entry points used by the front ends -------------------------------------------
 
@@ -84,6 +84,12 @@ class Conversation:
             return Outcome([self._menu(t)])
         if name == "language":
             return Outcome([self._language_prompt(t)])
+        if name == "privacy":
+            return Outcome([Message(bidi.line(t.html(texts.PRIVACY,
+                                                     days=str(self.retention_days)), t.lang),
+                                    ((button(t, texts.CMD_FORGET, "fg:ask"),),))])
+        if name == "forget":
+            return Outcome([self._forget_prompt(t)])
         if name == "adviser" and self.handoff is not None:
             pid = self.storage.pseudonym(user.external_id)
             return await self.handoff.ask(pid, t, args.strip() or None)
@@ -139,6 +145,8 @@ class Conversation:
         record = await self.storage.touch_user(pid)
         t = self.i18n(self._language(user, record))
         content = self.knowledge.content
+        if kind == "fg":
+            return await self._forget(pid, t, rest)
         if kind == "adv" and self.handoff is not None:
             place = self.guide.municipality(record.municipality)
             return await self.handoff.button(pid, user.chat_id, user.contact,
@@ -183,6 +191,19 @@ class Conversation:
                     return Outcome([self._plain(t, texts.FEEDBACK_SORRY, with_menu=True)],
                                    toast=t(texts.FEEDBACK_THANKS))
         return Outcome([self._menu(t, texts.EXPIRED_BUTTON)])
+
+    def _forget_prompt(self, t: Translator) -> Message:
+        return Message(bidi.line(t.html(texts.FORGET_CONFIRM), t.lang),
+                       ((button(t, texts.FORGET_YES, "fg:yes"),
+                         button(t, texts.FORGET_NO, "fg:no")),))
+
+    async def _forget(self, pid: str, t: Translator, answer: str) -> Outcome:
+        if answer == "ask":
+            return Outcome([self._forget_prompt(t)])
+        if answer == "yes":
+            await forget_user(self.storage.db, pid)
+            return Outcome(edit=say(t, texts.FORGET_DONE))
+        return Outcome(edit=say(t, texts.FORGET_CANCELLED))
 
     async def location(self, user: User, latitude: float, longitude: float) -> Outcome:
         """A shared location: mapped to the nearest municipality; the location is not kept."""
@@ -271,15 +292,11 @@ class Conversation:
     def _topic(self, t: Translator, topic_id: str) -> Message:
         content = self.knowledge.content
         topic = content.topics[topic_id]
-        rows = [(self._entry_button(t, entry, f"q:{entry.id}"),)
+        rows = [(entry_button(t, entry, f"q:{entry.id}"),)
                 for entry in content.entries_in_topic(topic_id)]
         rows.append((button(t, texts.BACK_TO_TOPICS, "menu:topics"),))
         title = t.html(texts.TOPIC_TITLE, topic=escape(topic.name(t.lang)))
         return Message(bidi.line(title, t.lang), tuple(rows))
-
-    def _entry_button(self, t: Translator, entry: Entry, data: str) -> Button:
-        text = entry.text(t.lang) or entry.texts[REFERENCE_LANGUAGE]
-        return Button(bidi.line(_shorten(text.question), t.lang), data)
 
     def _reply_to_match(
         self, t: Translator, knowledge: Knowledge, result: MatchResult, question_id: int,
@@ -290,7 +307,7 @@ class Conversation:
         if result.decision == "answer" and shown:
             return self._answer(t, shown[0], question_id)
         if result.decision == "suggest" and shown:
-            rows = [(self._entry_button(t, e, f"s:{question_id}:{e.id}"),) for e in shown]
+            rows = [(entry_button(t, e, f"s:{question_id}:{e.id}"),) for e in shown]
             rows.append((button(t, texts.NONE_OF_THESE, f"nm:{question_id}"),))
             return Message(bidi.line(t.html(texts.DID_YOU_MEAN), t.lang), tuple(rows))
         return self._no_answer(t, municipality)
@@ -309,23 +326,6 @@ class Conversation:
         return Message(body, tuple(rows))
 
     def _answer(self, t: Translator, entry: Entry, question_id: int | None) -> Message:
-        lang = t.lang
-        blocks: list[str] = []
-        if entry.text(lang) is not None:
-            shown_langs: tuple[str, ...] = (lang,)
-        else:
-            shown_langs = tuple(lg for lg in FALLBACK_LANGUAGES if entry.text(lg) is not None)
-            note = t.html(texts.NOT_TRANSLATED, language=escape(t.language_name(lang)))
-            blocks.append(bidi.line(f"<i>{note}</i>", lang))
-        for shown in shown_langs:
-            text = entry.texts[shown]
-            blocks.append(bidi.line(f"<b>{escape(text.question)}</b>\n\n{escape(text.answer)}",
-                                    shown))
-        source = (f'<a href="{html.escape(entry.source_url, quote=True)}">'
-                  f"{escape(bidi.ltr(entry.source_name, lang))}</a>")
-        source_line = t.html(texts.SOURCE_LINE, source=source,
-                             date=escape(bidi.ltr(t.date(entry.reviewed), lang)))
-        blocks.append(bidi.line(f"<i>{source_line}</i>", lang))
         rows: list[tuple[Button, ...]] = []
         if question_id is not None:
             rows.append((button(t, texts.FEEDBACK_YES, f"fb:{question_id}:1"),
@@ -335,6 +335,6 @@ class Conversation:
         entries = self.knowledge.content.entries
         for rel in entry.related[:3]:
             if rel in entries:
-                rows.append((self._entry_button(t, entries[rel], f"q:{rel}"),))
+                rows.append((entry_button(t, entries[rel], f"q:{rel}"),))
         rows.append((button(t, texts.MENU_BUTTON, "menu:main"),))
-        return Message("\n\n".join(blocks), tuple(rows))
+        return Message(answer_html(t, entry), tuple(rows))

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from bot.content.model import GlossaryTerm
@@ -224,6 +224,10 @@ def token_keys(token: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
+#: Distinct words whose concept hits one finder remembers.
+WORD_CACHE_SIZE = 200_000
+
+
 class ConceptFinder:
     """Finds concept occurrences in token lists; indexes built once, lookups by dict."""
 
@@ -241,10 +245,8 @@ class ConceptFinder:
                 else:
                     self._prefix[word.text].append((p_idx, w_idx))
         self._prefix_lengths = sorted({len(k) for k in self._prefix})
-
-    @property
-    def concepts(self) -> frozenset[str]:
-        return frozenset(p.concept for p in self._patterns)
+        # Words repeat across entries and queries; their hits never change for one finder.
+        self._word_hits = lru_cache(maxsize=WORD_CACHE_SIZE)(self._find_word_hits)
 
     def _key_hits(self, key: str) -> set[tuple[int, int]]:
         hits: set[tuple[int, int]] = set()
@@ -260,7 +262,7 @@ class ConceptFinder:
                 hits.add((p_idx, w_idx))
         return hits
 
-    def _word_hits(self, token: str) -> set[tuple[int, int]]:
+    def _find_word_hits(self, token: str) -> frozenset[tuple[int, int]]:
         keys = token_keys(token)
         hits = self._key_hits(keys[0])
         for key in keys[1:]:
@@ -270,7 +272,7 @@ class ConceptFinder:
                 for p, w in self._key_hits(key)
                 if len(self._patterns[p].words[w].text) >= _MIN_OTHER_READING
             }
-        return hits
+        return frozenset(hits)
 
     def find(self, toks: Sequence[str], *, longest: bool = False) -> list[ConceptHit]:
         """Every concept whose pattern occurs in the tokens, with the positions it covers.

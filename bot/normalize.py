@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Literal
 
 Script = Literal["latin", "cyrillic", "arabic", "other"]
@@ -108,6 +109,7 @@ def _strip_latin_marks(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=200_000)
 def fold_word(word: str) -> str:
     """Fold one cleaned word to its matching key, according to its script."""
     word = word.translate(_DIGITS)

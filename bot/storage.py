@@ -84,6 +84,41 @@ MIGRATIONS: tuple[str, ...] = (
         at INTEGER NOT NULL
     );
     """,
+    """
+    -- Messages not yet confirmed by Telegram (bot/outbox.py).
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        chat_id INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_at REAL NOT NULL
+    );
+    CREATE INDEX outbox_due ON outbox(next_at);
+    CREATE INDEX outbox_chat ON outbox(chat_id, id);
+    """,
+    """
+    -- Anonymous usage counters for reports (bot/usage.py): no pid, no text, so they
+    -- outlive /forget and the question log's retention.
+    CREATE TABLE usage_counts (
+        month TEXT NOT NULL,
+        event TEXT NOT NULL,
+        dimension TEXT NOT NULL,
+        value TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (month, event, dimension, value)
+    ) WITHOUT ROWID;
+    -- Who was active in a month that is not over yet (a hash, not the pid), to count each
+    -- person once; folded into usage_counts and deleted when the month is over.
+    CREATE TABLE usage_active (
+        month TEXT NOT NULL,
+        marker TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('new', 'returning')),
+        lang TEXT NOT NULL,
+        municipality TEXT NOT NULL,
+        PRIMARY KEY (month, marker)
+    ) WITHOUT ROWID;
+    """,
 )
 
 

@@ -8,19 +8,14 @@ real Telegram, a self-hosted Bot API server, or the test stand-in.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
-    KeyboardButton,
-    LinkPreviewOptions,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    ReplyParameters,
     Update,
 )
 from telegram.constants import ParseMode
@@ -40,8 +35,10 @@ from bot.app import Neuvo
 from bot.config import Settings
 from bot.conversation import Conversation, User
 from bot.languages import LANGUAGES
-from bot.replies import AdviserPost, Message, Outcome
-from bot.splitting import split_html
+from bot.opening_hours import HELSINKI
+from bot.outbox import Outbox
+from bot.replies import AdviserPost, Outcome
+from bot.telegram_sender import NO_PREVIEW, Sender, markup
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +47,17 @@ COMMANDS = (
     ("menu", texts.CMD_MENU),
     ("language", texts.CMD_LANGUAGE),
     ("help", texts.CMD_HELP),
+    ("privacy", texts.CMD_PRIVACY),
+    ("forget", texts.CMD_FORGET),
 )
 ADVISER_COMMAND = ("adviser", texts.MENU_ADVISER)
-DESK_COMMANDS = ("tickets", "close", "ban", "unban", "stats", "faq")
+DESK_COMMANDS = ("tickets", "close", "ban", "unban", "stats", "faq", "reload")
+#: How often undelivered messages are tried again (each row also backs off on its own).
+FLUSH_SECONDS = 5
+#: When old question logs are deleted each night (Helsinki time).
+EXPIRY_TIME = dt.time(3, 30, tzinfo=HELSINKI)
 #: Telegram takes two-letter ISO 639-1 codes for per-language commands.
 _TELEGRAM_LANGUAGE_CODE = {"ckb": "ku"}
-_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -72,6 +74,19 @@ def build_application(neuvo: Neuvo, settings: Settings) -> App:
         if settings.adviser_chat_id is not None:
             chat = await app.bot.get_chat(settings.adviser_chat_id)
             app.bot_data["adviser_forum"] = bool(chat.is_forum)
+        handoff = neuvo.conversation.handoff
+        sender = Sender(app.bot, Outbox(neuvo.conversation.storage.db),
+                        handoff.posted if handoff else _no_tickets,
+                        lambda: bool(app.bot_data.get("adviser_forum")))
+        app.bot_data["sender"] = sender
+        await sender.flush()  # what a crash or an outage left undelivered goes first
+        assert app.job_queue is not None
+        app.job_queue.run_repeating(flush_job, interval=FLUSH_SECONDS, first=FLUSH_SECONDS,
+                                    name="outbox")
+        if settings.reload_seconds > 0:
+            app.job_queue.run_repeating(reload_job, interval=settings.reload_seconds,
+                                        first=settings.reload_seconds, name="reload")
+        app.job_queue.run_daily(expiry_job, EXPIRY_TIME, name="expire-logs")
 
     async def post_shutdown(app: App) -> None:
         await neuvo.shutdown()
@@ -120,6 +135,10 @@ async def _register_commands(app: App, neuvo: Neuvo) -> None:
         )
 
 
+async def _no_tickets(post: AdviserPost, message_id: int, thread_id: int | None) -> None:
+    raise AssertionError("advisers' posts exist only with hand-off enabled")
+
+
 def _neuvo(context: Context) -> Neuvo:
     neuvo: Neuvo = context.bot_data["neuvo"]
     return neuvo
@@ -138,64 +157,9 @@ def _user(update: Update) -> User:
                 chat.id if chat is not None else None, contact)
 
 
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
-
-
-def _markup(message: Message) -> Markup | None:
-    if message.location_button is not None:
-        return ReplyKeyboardMarkup(
-            [[KeyboardButton(message.location_button, request_location=True)]],
-            resize_keyboard=True, one_time_keyboard=True,
-        )
-    if message.remove_keyboard and not message.buttons:
-        return ReplyKeyboardRemove()
-    if not message.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-         for row in message.buttons]
-    )
-
-
-async def _send(
-    context: Context,
-    chat_id: int,
-    message: Message,
-    reply_to: int | None = None,
-    thread_id: int | None = None,
-) -> int:
-    """Send a message (split if long); returns the id of its first part."""
-    first_id = 0
-    parts = split_html(message.html)
-    for i, part in enumerate(parts):
-        sent = await context.bot.send_message(
-            chat_id,
-            part,
-            parse_mode=ParseMode.HTML,
-            reply_markup=_markup(message) if i == len(parts) - 1 else None,
-            link_preview_options=_NO_PREVIEW,
-            message_thread_id=thread_id,
-            reply_parameters=(ReplyParameters(reply_to, allow_sending_without_reply=True)
-                              if reply_to else None),
-        )
-        first_id = first_id or sent.message_id
-    return first_id
-
-
-async def _post_to_advisers(context: Context, post: AdviserPost) -> None:
-    chat_id: int = context.bot_data["adviser_chat_id"]
-    thread_id = post.thread_id
-    if post.reply_to is None and thread_id is None and context.bot_data.get("adviser_forum"):
-        topic = await context.bot.create_forum_topic(chat_id, f"#{post.ticket_id}")
-        thread_id = topic.message_thread_id
-    message_id = await _send(context, chat_id, post.message, post.reply_to, thread_id)
-    await _neuvo(context).handoff.posted(post, message_id, thread_id)
-    if post.copy_from is not None:
-        from_chat, from_message = post.copy_from
-        await context.bot.copy_message(chat_id, from_chat, from_message,
-                                       message_thread_id=thread_id,
-                                       reply_parameters=ReplyParameters(
-                                           message_id, allow_sending_without_reply=True))
+def _sender(context: Context) -> Sender:
+    sender: Sender = context.bot_data["sender"]
+    return sender
 
 
 async def _deliver(update: Update, context: Context, outcome: Outcome) -> None:
@@ -205,21 +169,23 @@ async def _deliver(update: Update, context: Context, outcome: Outcome) -> None:
     if query is not None:
         await query.answer(outcome.toast)
         if outcome.edit is not None:
-            inline = _markup(outcome.edit)
+            inline = markup(outcome.edit)
             await query.edit_message_text(
                 outcome.edit.html,
                 parse_mode=ParseMode.HTML,
                 reply_markup=inline if isinstance(inline, InlineKeyboardMarkup) else None,
-                link_preview_options=_NO_PREVIEW,
+                link_preview_options=NO_PREVIEW,
             )
     source = update.effective_message
     thread = source.message_thread_id if source is not None and source.is_topic_message else None
+    sender = _sender(context)
     for message in outcome.messages:
-        await _send(context, chat.id, message, thread_id=thread)
+        await sender.send(chat.id, message, thread_id=thread)
     for post in outcome.to_advisers:
-        await _post_to_advisers(context, post)
+        adviser_chat: int = context.bot_data["adviser_chat_id"]
+        await sender.send(adviser_chat, post.message, post.reply_to, post.thread_id, post)
     for delivery in outcome.to_users:
-        await _send(context, delivery.chat_id, delivery.message)
+        await sender.send(delivery.chat_id, delivery.message)
 
 
 async def on_start(update: Update, context: Context) -> None:
@@ -271,10 +237,33 @@ async def on_button(update: Update, context: Context) -> None:
     await _deliver(update, context, outcome)
 
 
+async def reload_job(context: Context) -> None:
+    message = await _neuvo(context).reload()
+    chat_id = context.bot_data.get("adviser_chat_id")
+    if message is not None and chat_id is not None:
+        await _sender(context).send(chat_id, message)
+
+
+async def flush_job(context: Context) -> None:
+    waiting = await _sender(context).flush()
+    if waiting:
+        log.info("%d messages wait for delivery", waiting)
+
+
+async def expiry_job(context: Context) -> None:
+    deleted = await _neuvo(context).expire()
+    log.info("expired %d old log rows", deleted)
+
+
 async def on_desk_command(update: Update, context: Context) -> None:
     assert update.message is not None and update.message.text is not None
     word, _, args = update.message.text.partition(" ")
     name = word.lstrip("/").split("@", 1)[0].lower()
+    if name == "reload":
+        message = await _neuvo(context).reload(force=True)
+        if message is not None:  # None: files were still being saved; the job retries
+            await _deliver(update, context, Outcome([message]))
+        return
     outcome = await _neuvo(context).handoff.desk_command(name, args)
     if outcome is not None:
         await _deliver(update, context, outcome)
@@ -303,6 +292,6 @@ async def on_error(update: object, context: Context) -> None:
     user = update.effective_user
     message = _conversation(context).error_message(user.language_code if user else None)
     try:
-        await _send(context, update.effective_chat.id, message)
+        await _sender(context).send(update.effective_chat.id, message)
     except Exception:  # the network may be what failed; never let the error handler raise
         log.exception("could not send the error message")

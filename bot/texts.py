@@ -197,3 +197,34 @@ ALL_LANGUAGES = N_("All languages")
 NEAR_YOU = N_("📍 {interest}: near you")
 SHOW_NEIGHBOUR = N_("Show {municipality}")
 NEXT_ADVISING = N_("You can also meet an adviser in person:")
+
+# Privacy
+CMD_PRIVACY = N_("What the bot stores about you")
+CMD_FORGET = N_("Delete your data")
+PRIVACY = N_(
+    "What Neuvo stores, and why:\n"
+    "• A code instead of your Telegram name or number, your language and municipality: so "
+    "that you do not have to choose them again.\n"
+    "• Your questions to the bot, with personal numbers hidden: so that advisers can improve "
+    "the answers. They are deleted after {days} days.\n"
+    "• Your questions to an adviser and the answers, while your question is open.\n"
+    "A shared location is used only once and is not stored.\n"
+    "Reports to funders contain only numbers, never who asked what.\n\n"
+    "/forget deletes everything about you."
+)
+FORGET_CONFIRM = N_(
+    "This deletes everything Neuvo has stored about you: your language, municipality, "
+    "questions and conversations with advisers. Do you want to continue?"
+)
+FORGET_YES = N_("Yes, delete everything")
+FORGET_NO = N_("No, keep it")
+FORGET_DONE = N_(
+    "Done. Everything about you is deleted. If you write again, I start from the beginning."
+)
+FORGET_CANCELLED = N_("OK. Nothing was deleted.")
+
+# Content updates (the advisers' group)
+RELOAD_OK = N_("Content updated: {entries} questions and {activities} activities are now live.")
+RELOAD_FAILED = N_(
+    "The content has errors, so the previous content stays in use. Please fix these:\n\n{errors}"
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -12,6 +13,7 @@ from telegram.ext import Application
 
 from bot.app import Neuvo
 from bot.config import DEFAULT_ADVISER_HOURS, DEFAULT_BASE_URL, Settings
+from bot.knowledge import Knowledge
 from bot.opening_hours import OpeningHours
 from bot.storage import MEMORY
 from bot.telegram_bot import build_application
@@ -31,8 +33,10 @@ def make_settings(tmp_path: Path | None = None, **changes: Any) -> Settings:
         key_path=(tmp_path or Path("/nonexistent")) / "neuvo.key",
         adviser_chat_id=None,
         adviser_hours=OpeningHours.parse(DEFAULT_ADVISER_HOURS),
-        adviser_lang="fi",
+        adviser_lang="en",
         drafts_dir=(tmp_path or Path("/nonexistent")) / "drafts",
+        retention_days=180,
+        reload_seconds=0,
     )
     return replace(settings, **changes)
 
@@ -45,13 +49,24 @@ async def standin() -> AsyncIterator[BotApiStandIn]:
     await server.stop()
 
 
+@functools.cache
+def bundled_knowledge() -> Knowledge:
+    """The bundled content, loaded once: tests that do not change it share it."""
+    return Knowledge.load(FAQ)
+
+
+def make_neuvo(settings: Settings, handoff: bool) -> Neuvo:
+    shared = bundled_knowledge() if settings.content_dir == FAQ else None
+    return Neuvo(settings, handoff=handoff, knowledge=shared)
+
+
 class RunningBot:
     """The real Application polling the stand-in, as `run_polling` would run it."""
 
     def __init__(self, standin: BotApiStandIn, settings: Settings) -> None:
         self.standin = standin
         settings = replace(settings, token=standin.token, base_url=standin.base_url)
-        self.neuvo = Neuvo(settings, handoff=settings.adviser_chat_id is not None)
+        self.neuvo = make_neuvo(settings, handoff=settings.adviser_chat_id is not None)
         self.app: Application[Any, Any, Any, Any, Any, Any] = build_application(
             self.neuvo, settings
         )

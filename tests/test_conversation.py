@@ -7,13 +7,12 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from bot import texts
-from bot.app import Neuvo
 from bot.content.loader import load_content
 from bot.conversation import Conversation, User
 from bot.knowledge import Knowledge
 from bot.matching import Candidate, Matcher, MatchResult
 from bot.replies import Message, Outcome
-from tests.conftest import make_settings
+from tests.conftest import make_neuvo, make_settings
 from tests.paths import FAQ
 
 RLM = "\u200f"
@@ -30,7 +29,7 @@ class ScriptedMatcher(Matcher):
 
 @pytest.fixture
 async def conv() -> AsyncIterator[Conversation]:
-    neuvo = Neuvo(make_settings(), handoff=False)
+    neuvo = make_neuvo(make_settings(), handoff=False)
     await neuvo.initialize()
     yield neuvo.conversation
     await neuvo.shutdown()

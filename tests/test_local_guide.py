@@ -7,11 +7,10 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from bot.app import Neuvo
 from bot.conversation import Conversation, User
 from bot.directory import HELSINKI
 from bot.replies import Outcome
-from tests.conftest import make_settings
+from tests.conftest import make_neuvo, make_settings
 
 # A Monday; the sample directory's weekly sessions run through spring 2027.
 MONDAY = dt.datetime(2026, 11, 23, 8, 0, tzinfo=HELSINKI)
@@ -19,7 +18,7 @@ MONDAY = dt.datetime(2026, 11, 23, 8, 0, tzinfo=HELSINKI)
 
 @pytest.fixture
 async def conv() -> AsyncIterator[Conversation]:
-    neuvo = Neuvo(make_settings(), handoff=True)
+    neuvo = make_neuvo(make_settings(), handoff=True)
     await neuvo.initialize()
     neuvo.conversation.guide.clock = lambda: MONDAY
     yield neuvo.conversation

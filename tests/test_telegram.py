@@ -22,8 +22,8 @@ async def test_start_registers_commands_per_language(bot: RunningBot,
     codes = {c.params.get("language_code") for c in calls}
     assert codes == {None, "fi", "sv", "en", "ru", "uk", "ar", "fa", "ku", "so"}
     finnish = next(c for c in calls if c.params.get("language_code") == "fi")
-    assert [c["command"] for c in finnish.params["commands"]] == ["start", "menu", "language",
-                                                                  "help"]
+    assert [c["command"] for c in finnish.params["commands"]] == [
+        "start", "menu", "language", "help", "privacy", "forget"]
     english = next(c for c in calls if c.params.get("language_code") == "en")
     assert finnish.params["commands"][0]["description"] != \
         english.params["commands"][0]["description"]

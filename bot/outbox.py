@@ -1,0 +1,125 @@
+"""Messages on their way out, kept in SQLite until Telegram has accepted them.
+
+A reply or an adviser's answer is written here before it is sent and removed once
+Telegram confirms it, so a network failure, a flood limit or a crash of the bot delays a
+message but never loses it. Delivery is retried with back-off, oldest first, by the
+sender; one row is one message, so a delivered row is never sent again.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+import aiosqlite
+
+from bot.replies import AdviserPost, Button, Message
+
+#: Back-off between delivery attempts of one row, in seconds (the last value repeats).
+BACKOFF = (2, 5, 15, 60, 300)
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """One message for one chat, with what is needed to send it later."""
+
+    chat_id: int
+    message: Message
+    reply_to: int | None = None
+    thread_id: int | None = None
+    #: Set for posts to the advisers' group: their message id is mapped to the ticket.
+    post: AdviserPost | None = None
+
+
+def _message_from(data: dict[str, object]) -> Message:
+    buttons = data.get("buttons") or []
+    assert isinstance(buttons, list)
+    return Message(
+        html=str(data["html"]),
+        buttons=tuple(tuple(Button(**b) for b in row) for row in buttons),
+        location_button=data.get("location_button"),  # type: ignore[arg-type]
+        remove_keyboard=bool(data.get("remove_keyboard")),
+    )
+
+
+def encode(parcel: Parcel) -> str:
+    return json.dumps(asdict(parcel), ensure_ascii=False)
+
+
+def decode(text: str) -> Parcel:
+    data = json.loads(text)
+    post = data.get("post")
+    return Parcel(
+        chat_id=int(data["chat_id"]),
+        message=_message_from(data["message"]),
+        reply_to=data.get("reply_to"),
+        thread_id=data.get("thread_id"),
+        post=None if post is None else AdviserPost(
+            ticket_id=int(post["ticket_id"]),
+            message=_message_from(post["message"]),
+            reply_to=post.get("reply_to"),
+            thread_id=post.get("thread_id"),
+            copy_from=tuple(post["copy_from"]) if post.get("copy_from") else None,
+            message_row=post.get("message_row"),
+        ),
+    )
+
+
+class Outbox:
+    def __init__(self, db: aiosqlite.Connection, clock: Callable[[], float] = time.time) -> None:
+        self.db = db
+        self._clock = clock
+
+    async def put(self, parcel: Parcel) -> int:
+        now = self._clock()
+        cur = await self.db.execute(
+            "INSERT INTO outbox(chat_id, payload, created_at, attempts, next_at) "
+            "VALUES (?, ?, ?, 0, ?)",
+            (parcel.chat_id, encode(parcel), now, now),
+        )
+        await self.db.commit()
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    async def waits_behind(self, row: int, chat_id: int) -> bool:
+        """Whether an older message to the same chat is still undelivered (keep the order)."""
+        async with self.db.execute(
+            "SELECT 1 FROM outbox WHERE chat_id = ? AND id < ? LIMIT 1", (chat_id, row)
+        ) as cur:
+            return await cur.fetchone() is not None
+
+    async def update(self, row: int, parcel: Parcel) -> None:
+        await self.db.execute("UPDATE outbox SET payload = ? WHERE id = ?", (encode(parcel), row))
+        await self.db.commit()
+
+    async def done(self, row: int) -> None:
+        await self.db.execute("DELETE FROM outbox WHERE id = ?", (row,))
+        await self.db.commit()
+
+    async def failed(self, row: int, retry_after: float | None = None) -> None:
+        """Try this row again later: after `retry_after` if Telegram said so, else back off."""
+        async with self.db.execute("SELECT attempts FROM outbox WHERE id = ?", (row,)) as cur:
+            found = await cur.fetchone()
+        attempts = int(found[0]) + 1 if found else 1
+        delay = retry_after if retry_after is not None else BACKOFF[
+            min(attempts, len(BACKOFF)) - 1]
+        await self.db.execute(
+            "UPDATE outbox SET attempts = ?, next_at = ? WHERE id = ?",
+            (attempts, self._clock() + delay, row),
+        )
+        await self.db.commit()
+
+    async def due(self, limit: int = 50) -> list[tuple[int, Parcel]]:
+        """Rows ready to be tried again, oldest first."""
+        async with self.db.execute(
+            "SELECT id, payload FROM outbox WHERE next_at <= ? ORDER BY id LIMIT ?",
+            (self._clock(), limit),
+        ) as cur:
+            return [(row[0], decode(row[1])) for row in await cur.fetchall()]
+
+    async def pending(self) -> int:
+        async with self.db.execute("SELECT COUNT(*) FROM outbox") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0

@@ -1,0 +1,68 @@
+"""Deleting personal data: a user's own request, and the expiry of old question logs.
+
+Deletion is complete: every row that carries the user's pseudonym goes, in one
+transaction, so a crash cannot leave half of a person behind. Anonymous aggregate counters
+(bot/usage.py) carry no pseudonym and stay, which is what keeps reports possible.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import aiosqlite
+
+#: Default for how long question logs are kept (configurable: NEUVO_RETENTION_DAYS).
+DEFAULT_RETENTION_DAYS = 180
+
+# Every table with personal rows, and how to find a user's rows in it. Ticket messages
+# go with their tickets (ON DELETE CASCADE needs foreign keys on: Storage enables them).
+_USER_ROWS = (
+    ("ticket_messages", "ticket_id IN (SELECT id FROM tickets WHERE pid = ?)"),
+    ("tickets", "pid = ?"),
+    ("questions", "pid = ?"),
+    ("pending", "pid = ?"),
+    ("bans", "pid = ?"),
+    ("users", "pid = ?"),
+)
+
+
+async def forget_user(db: aiosqlite.Connection, pid: str) -> None:
+    """Delete everything stored under this pseudonym (the user asked for it)."""
+    await db.execute("BEGIN")
+    try:
+        for table, where in _USER_ROWS:
+            await db.execute(f"DELETE FROM {table} WHERE {where}", (pid,))
+    except BaseException:
+        await db.rollback()
+        raise
+    await db.commit()
+
+
+async def rows_about(db: aiosqlite.Connection, pid: str) -> int:
+    """How many rows still mention this pseudonym (0 after `forget_user`)."""
+    total = 0
+    for table, where in _USER_ROWS:
+        async with db.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", (pid,)) as cur:
+            row = await cur.fetchone()
+        total += int(row[0]) if row else 0
+    return total
+
+
+async def expire_logs(
+    db: aiosqlite.Connection, days: int, clock: Callable[[], float] = time.time
+) -> int:
+    """Delete question logs and closed tickets older than `days`; returns rows deleted."""
+    cutoff = int(clock()) - days * 86400
+    deleted = 0
+    for sql in (
+        "DELETE FROM questions WHERE at < ?",
+        "DELETE FROM ticket_messages WHERE ticket_id IN "
+        "(SELECT id FROM tickets WHERE status = 'closed' AND closed_at < ?)",
+        "DELETE FROM tickets WHERE status = 'closed' AND closed_at < ?",
+        "DELETE FROM pending WHERE at < ?",
+    ):
+        cur = await db.execute(sql, (cutoff,))
+        deleted += max(cur.rowcount, 0)
+    await db.commit()
+    return deleted

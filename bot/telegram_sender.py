@@ -1,0 +1,189 @@
+"""Sending to Telegram so that nothing is lost and nothing is sent twice.
+
+Every outgoing message is first written to the outbox (bot/outbox.py), then sent; only
+Telegram's confirmation removes it. Network errors, timeouts, 5xx answers and flood
+limits (429 with retry_after) leave the row for a later attempt with back-off, and the
+flush job — also run at start-up — delivers what an outage or a crash left behind, in
+order per chat. Permanent refusals (the user blocked the bot, the chat is gone) are
+logged and dropped: retrying them can never succeed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    LinkPreviewOptions,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    ReplyParameters,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.outbox import Outbox, Parcel
+from bot.replies import AdviserPost, Message
+from bot.splitting import split_html
+
+log = logging.getLogger(__name__)
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+#: Quick retries inside one attempt, for a blip; longer outages go to the outbox back-off.
+QUICK_RETRIES = 2
+QUICK_PAUSE = 0.5
+#: Longest flood-control wait taken inline; longer ones are left to the outbox.
+MAX_INLINE_RETRY_AFTER = 5.0
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+Posted = Callable[[AdviserPost, int, int | None], Awaitable[None]]
+T = TypeVar("T")
+
+
+def markup(message: Message) -> Markup | None:
+    if message.location_button is not None:
+        return ReplyKeyboardMarkup(
+            [[KeyboardButton(message.location_button, request_location=True)]],
+            resize_keyboard=True, one_time_keyboard=True,
+        )
+    if message.remove_keyboard and not message.buttons:
+        return ReplyKeyboardRemove()
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+         for row in message.buttons]
+    )
+
+
+def parcels(chat_id: int, message: Message, reply_to: int | None = None,
+            thread_id: int | None = None, post: AdviserPost | None = None) -> list[Parcel]:
+    """One parcel per Telegram message: long texts are split, buttons go on the last part.
+
+    Splitting before storing means a failure after the first part never re-sends it.
+    """
+    parts = split_html(message.html)
+    result = []
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        shown = Message(part, message.buttons, message.location_button,
+                        message.remove_keyboard) if last else Message(part)
+        result.append(Parcel(chat_id, shown, reply_to if i == 0 else None, thread_id,
+                             post if i == 0 else None))
+    return result
+
+
+class Sender:
+    def __init__(self, bot: Bot, outbox: Outbox, posted: Posted,
+                 forum: Callable[[], bool]) -> None:
+        self.bot = bot
+        self.outbox = outbox
+        self.posted = posted
+        self.forum = forum
+        self._flush_lock = asyncio.Lock()
+
+    async def send(self, chat_id: int, message: Message, reply_to: int | None = None,
+                   thread_id: int | None = None, post: AdviserPost | None = None) -> None:
+        for parcel in parcels(chat_id, message, reply_to, thread_id, post):
+            row = await self.outbox.put(parcel)
+            if await self.outbox.waits_behind(row, chat_id):
+                continue  # an earlier message to this chat is pending; flush keeps the order
+            await self._deliver(row, parcel)
+
+    async def flush(self) -> int:
+        """Deliver what is due; returns how many rows are still waiting."""
+        async with self._flush_lock:
+            blocked: set[int] = set()
+            for row, parcel in await self.outbox.due():
+                if parcel.chat_id in blocked:
+                    continue
+                if not await self._deliver(row, parcel):
+                    blocked.add(parcel.chat_id)
+            return await self.outbox.pending()
+
+    async def _deliver(self, row: int, parcel: Parcel) -> bool:
+        try:
+            parcel = await self._ensure_topic(row, parcel)
+            message_id = await self._with_retries(lambda: self._send_now(parcel))
+        except RetryAfter as exc:
+            await self.outbox.failed(row, _seconds(exc.retry_after))
+            return False
+        except (Forbidden, BadRequest) as exc:
+            log.warning("dropping a message Telegram refuses for good (chat %s): %s",
+                        parcel.chat_id, exc)
+            await self.outbox.done(row)
+            return True
+        except (NetworkError, TelegramError) as exc:
+            log.warning("sending failed, will retry (chat %s): %s", parcel.chat_id, exc)
+            await self.outbox.failed(row)
+            return False
+        await self.outbox.done(row)
+        if parcel.post is not None:
+            await self.posted(parcel.post, message_id, parcel.thread_id)
+            if parcel.post.copy_from is not None:
+                await self._copy(parcel, message_id)
+        return True
+
+    async def _ensure_topic(self, row: int, parcel: Parcel) -> Parcel:
+        """A new ticket in a forum group gets its own topic, created once."""
+        post = parcel.post
+        if post is None or post.reply_to is not None or parcel.thread_id is not None:
+            return parcel
+        if not self.forum():
+            return parcel
+        topic = await self._with_retries(
+            lambda: self.bot.create_forum_topic(parcel.chat_id, f"#{post.ticket_id}"))
+        parcel = Parcel(parcel.chat_id, parcel.message, parcel.reply_to,
+                        topic.message_thread_id, post)
+        await self.outbox.update(row, parcel)
+        return parcel
+
+    async def _copy(self, parcel: Parcel, message_id: int) -> None:
+        assert parcel.post is not None and parcel.post.copy_from is not None
+        from_chat, from_message = parcel.post.copy_from
+        try:
+            await self._with_retries(lambda: self.bot.copy_message(
+                parcel.chat_id, from_chat, from_message, message_thread_id=parcel.thread_id,
+                reply_parameters=ReplyParameters(message_id, allow_sending_without_reply=True)))
+        except TelegramError as exc:  # the text already tells advisers a file was meant
+            log.warning("could not copy a user's file to the advisers: %s", exc)
+
+    async def _send_now(self, parcel: Parcel) -> int:
+        sent = await self.bot.send_message(
+            parcel.chat_id,
+            parcel.message.html,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(parcel.message),
+            link_preview_options=NO_PREVIEW,
+            message_thread_id=parcel.thread_id,
+            reply_parameters=(ReplyParameters(parcel.reply_to, allow_sending_without_reply=True)
+                              if parcel.reply_to else None),
+        )
+        return sent.message_id
+
+    async def _with_retries(self, call: Callable[[], Awaitable[T]]) -> T:
+        for attempt in range(QUICK_RETRIES + 1):
+            try:
+                return await call()
+            except RetryAfter as exc:
+                wait = _seconds(exc.retry_after)
+                if attempt == QUICK_RETRIES or wait > MAX_INLINE_RETRY_AFTER:
+                    raise
+                await asyncio.sleep(wait)
+            except (Forbidden, BadRequest):
+                raise
+            except NetworkError:
+                if attempt == QUICK_RETRIES:
+                    raise
+                await asyncio.sleep(QUICK_PAUSE * (attempt + 1))
+        raise AssertionError("unreachable")
+
+
+def _seconds(value: object) -> float:
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
