@@ -1,6 +1,7 @@
 """Run Neuvo: the Telegram bot, or the console chat when there is no token.
 
     python run_bot.py             # Telegram (long polling) if TELEGRAM_BOT_TOKEN is set
+    python run_bot.py --webhook https://bot.example.org --listen 127.0.0.1:8080
     python run_bot.py --console   # the console chat on the bundled content
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from dataclasses import replace
 
@@ -26,6 +28,12 @@ def main() -> int:
     parser.add_argument("--lang", choices=LANGUAGES, help="console: preset the user's language")
     parser.add_argument("--db", help="console: keep the chat in this SQLite file "
                                      "(default: in memory, forgotten at exit)")
+    parser.add_argument("--webhook", metavar="URL",
+                        help="receive updates by webhook at this public HTTPS base URL "
+                             "(Telegram posts to URL/telegram) instead of long polling")
+    parser.add_argument("--listen", metavar="HOST:PORT", default="127.0.0.1:8080",
+                        help="webhook: where the local HTTP server listens "
+                             "(default 127.0.0.1:8080, behind a TLS reverse proxy)")
     args = parser.parse_args()
     try:
         settings = Settings.from_env()
@@ -41,7 +49,7 @@ def main() -> int:
                 print("TELEGRAM_BOT_TOKEN is not set, so this is the console chat on the "
                       f"content in {settings.content_dir}/ (Ctrl-D to quit).", file=sys.stderr)
             return asyncio.run(run_console(settings, args.lang, args.db))
-        return run_telegram(settings)
+        return run_telegram(settings, args.webhook, args.listen)
     except ContentInvalid as exc:
         print(f"The content in {settings.content_dir}/ has errors; fix them first:\n{exc}",
               file=sys.stderr)
@@ -61,7 +69,7 @@ async def run_console(settings: Settings, lang: str | None, db: str | None) -> i
     return 0
 
 
-def run_telegram(settings: Settings) -> int:
+def run_telegram(settings: Settings, webhook: str | None, listen: str) -> int:
     from telegram import Update
 
     from bot.telegram_bot import build_application
@@ -69,7 +77,19 @@ def run_telegram(settings: Settings) -> int:
     assert settings.token is not None
     neuvo = Neuvo(settings, handoff=settings.adviser_chat_id is not None)
     application = build_application(neuvo, settings)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    if webhook is None:
+        # Long polling; SIGTERM/SIGINT stop it after the updates in progress are handled.
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        return 0
+    from bot.webhook import WebhookServer, secret_token, serve_until_stopped
+
+    host, _, port = listen.rpartition(":")
+    if not port.isdigit() or not webhook.startswith("https://"):
+        print("Use --webhook https://… and --listen HOST:PORT", file=sys.stderr)
+        return 2
+    server = WebhookServer(application, neuvo, webhook, host or "127.0.0.1", int(port),
+                           secret_token(os.environ.get("TELEGRAM_WEBHOOK_SECRET")))
+    asyncio.run(serve_until_stopped(server))
     return 0
 
 

@@ -25,9 +25,13 @@ def shorten(text: str, limit: int = MAX_BUTTON_CHARS) -> str:
 
 
 def entry_button(t: Translator, entry: Entry, data: str) -> Button:
-    """A button showing the entry's question in the user's language (or plain Finnish)."""
-    text = entry.text(t.lang) or entry.texts[REFERENCE_LANGUAGE]
-    return Button(bidi.line(shorten(text.question), t.lang), data)
+    """A button showing the entry's question in the user's language (or plain Finnish).
+
+    The label takes the direction of the language it is written in: a Finnish fallback
+    question stays left-to-right even for an Arabic reader.
+    """
+    shown = t.lang if entry.text(t.lang) is not None else REFERENCE_LANGUAGE
+    return Button(bidi.line(shorten(entry.texts[shown].question), shown), data)
 
 
 def answer_html(t: Translator, entry: Entry) -> str:
@@ -45,7 +49,7 @@ def answer_html(t: Translator, entry: Entry) -> str:
                                 shown))
     source = (f'<a href="{html.escape(entry.source_url, quote=True)}">'
               f"{escape(bidi.ltr(entry.source_name, lang))}</a>")
-    source_line = t.html(texts.SOURCE_LINE, source=source,
-                         date=escape(bidi.ltr(t.date(entry.reviewed), lang)))
+    # Babel's dates carry their own direction marks for RTL locales: no isolate around them.
+    source_line = t.html(texts.SOURCE_LINE, source=source, date=escape(t.date(entry.reviewed)))
     blocks.append(bidi.line(f"<i>{source_line}</i>", lang))
     return "\n\n".join(blocks)

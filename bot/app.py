@@ -21,6 +21,7 @@ from bot.replies import Message, escape
 from bot.retention import expire_logs
 from bot.storage import MEMORY, Storage, load_or_create_key
 from bot.tickets import TicketStore
+from bot.usage import Usage
 
 log = logging.getLogger(__name__)
 #: Validation errors put into one advisers' group message; the log has all of them.
@@ -65,11 +66,13 @@ class Neuvo:
         storage = Storage(settings.db_path, key)
         await storage.open()
         i18n = I18n.load()
+        usage = Usage(storage.db)
         handoff = None
         if self.handoff_enabled:
-            handoff = Handoff(storage, TicketStore(storage.db), i18n, settings.adviser_hours,
-                              settings.adviser_lang, settings.drafts_dir, native_name)
-        self._conversation = Conversation(knowledge, storage, i18n, handoff,
+            handoff = Handoff(storage, TicketStore(storage.db), usage, i18n,
+                              settings.adviser_hours, settings.adviser_lang,
+                              settings.drafts_dir, native_name)
+        self._conversation = Conversation(knowledge, storage, i18n, usage, handoff,
                                           settings.retention_days)
         self._reloader = ContentReloader(settings.content_dir, self._swap)
 
@@ -107,6 +110,8 @@ class Neuvo:
         return Message(desk.html(texts.RELOAD_FAILED, errors=f"<pre>{escape(shown)}</pre>"))
 
     async def expire(self) -> int:
+        """The nightly job: old logs go; finished months' counters are tidied."""
+        await self.conversation.usage.roll_over()
         return await expire_logs(self.conversation.storage.db, self.settings.retention_days)
 
     async def shutdown(self) -> None:

@@ -11,11 +11,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.backup import add_parser as add_backup_parser
 from bot.config import Settings
 from bot.content.loader import validate_content
+from bot.content.review import add_review_arguments, print_review
 from bot.directory.cli import add_parser as add_directory_parser
 from bot.knowledge import validate_all
 from bot.languages import LANGUAGES, normalise_code
+from bot.preview import add_parser as add_preview_parser
+from bot.report import add_parser as add_report_parser
+from bot.unanswered import add_parser as add_unanswered_parser
 
 
 def _content_dir(value: str | None) -> Path:
@@ -27,6 +32,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     content, directory, report = validate_all(folder)
     for problem in report.errors + report.warnings:
         print(problem)
+    if content is not None:
+        print_review(folder, content, args)
     entries = len(content.entries) if content else 0
     activities = len(directory.activities) if directory else 0
     print(
@@ -46,6 +53,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
         for problem in report.errors:
             print(problem, file=sys.stderr)
         return 1
+    if args.all_languages:
+        from bot.preview import ask_everywhere
+
+        ask_everywhere(args.text, content)
+        return 0
     result = Matcher.from_content(content).match(args.text, normalise_code(args.lang))
     print(f"decision: {result.decision}")
     print(f"shown: {', '.join(result.ids) or '-'}")
@@ -73,12 +85,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     p = sub.add_parser("validate", help="check the content files; exit 1 on errors")
     p.add_argument("dir", nargs="?", help="content folder (default: $NEUVO_CONTENT or faq)")
+    add_review_arguments(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("ask", help="show how the bot decides on a question")
     p.add_argument("text", help="the question, in any language")
     p.add_argument("--lang", choices=LANGUAGES, help="the user's language, if known")
     p.add_argument("--content", help="content folder (default: $NEUVO_CONTENT or faq)")
+    p.add_argument("--all-languages", action="store_true",
+                   help="show the reply a user of each of the nine languages gets")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("eval", help="measure matching on a benchmark (see DESIGN.md)")
@@ -89,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.set_defaults(func=cmd_eval)
 
     add_directory_parser(sub)
+    add_preview_parser(sub)
+    add_report_parser(sub)
+    add_unanswered_parser(sub)
+    add_backup_parser(sub)
 
     args = parser.parse_args(argv)
     return int(args.func(args))

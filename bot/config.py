@@ -50,9 +50,14 @@ class Settings:
             ),
             adviser_lang=normalise_code(os.environ.get("NEUVO_ADVISER_LANG")) or "fi",
             drafts_dir=Path(os.environ.get("NEUVO_DRAFTS") or "faq-drafts"),
-            retention_days=_int_or_none("NEUVO_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS,
-            reload_seconds=_int_or_none("NEUVO_RELOAD_SECONDS") or 10,
+            retention_days=_int_or_default("NEUVO_RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
+            reload_seconds=_int_or_default("NEUVO_RELOAD_SECONDS", 10),
         )
+
+
+def _int_or_default(name: str, default: int) -> int:
+    value = _int_or_none(name)
+    return default if value is None else value
 
 
 def _int_or_none(name: str) -> int | None:

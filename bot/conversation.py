@@ -22,6 +22,7 @@ from bot.privacy import mask_personal_data
 from bot.replies import Button, Message, Outcome, button, escape, say
 from bot.retention import DEFAULT_RETENTION_DAYS, forget_user
 from bot.storage import Storage, UserRecord
+from bot.usage import Usage
 
 #: Longest message matched in full; the rest of a longer story is cut (with a note).
 MAX_QUESTION_CHARS = 2000
@@ -46,6 +47,7 @@ class Conversation:
         knowledge: Knowledge,
         storage: Storage,
         i18n: I18n,
+        usage: Usage,
         handoff: Handoff | None = None,
         retention_days: int = DEFAULT_RETENTION_DAYS,
     ) -> None:
@@ -55,19 +57,19 @@ class Conversation:
         self.i18n = i18n
         #: None where no advisers' group is configured: then the bot never offers one.
         self.handoff = handoff
-        self.guide = LocalGuide(storage, lambda: self.knowledge, handoff is not None)
+        self.usage = usage
+        self.guide = LocalGuide(storage, usage, lambda: self.knowledge, handoff is not None)
         self.retention_days = retention_days
 
     # -- entry points used by the front ends -------------------------------------------
 
     async def start(self, user: User, payload: str = "") -> Outcome:
-        pid = self.storage.pseudonym(user.external_id)
-        record = await self.storage.touch_user(pid)
+        pid, record = await self._touch(user)
         preset = payload.strip().lower()
         if preset.startswith(LANGUAGE_PAYLOAD_PREFIX):
             lang = normalise_code(preset.removeprefix(LANGUAGE_PAYLOAD_PREFIX))
             if lang:
-                await self.storage.set_language(pid, lang)
+                await self._choose_language(pid, record, lang)
                 return Outcome([self._welcome(self.i18n(lang))])
         if record.lang:
             return Outcome([self._welcome(self.i18n(record.lang))])
@@ -96,8 +98,7 @@ class Conversation:
         return Outcome([self._plain(t, texts.UNKNOWN_COMMAND)])
 
     async def text(self, user: User, text: str) -> Outcome:
-        pid = self.storage.pseudonym(user.external_id)
-        record = await self.storage.touch_user(pid)
+        pid, record = await self._touch(user)
         question = text.strip()
         known = record.lang or normalise_code(user.platform_lang)
         if not any(ch.isalnum() for ch in question):
@@ -129,6 +130,9 @@ class Conversation:
             result.ids[0] if result.ids else None,
             best.score if best else None,
         )
+        top = knowledge.content.entries.get(result.ids[0]) if result.ids else None
+        await self.usage.question(lang, record.municipality, result.decision,
+                                  top.topic if top else None)
         if self.handoff is not None and result.decision != "answer":
             await self.handoff.remember_unanswered(pid, question)
         reply = self._reply_to_match(t, knowledge, result, question_id, record.municipality)
@@ -136,13 +140,12 @@ class Conversation:
 
     async def button(self, user: User, data: str) -> Outcome:
         kind, _, rest = data.partition(":")
-        pid = self.storage.pseudonym(user.external_id)
+        pid, record = await self._touch(user)
         if kind == "lang" and rest in LANGUAGES:
-            await self.storage.set_language(pid, rest)
+            await self._choose_language(pid, record, rest)
             t = self.i18n(rest)
             confirm = t.html(texts.LANGUAGE_SET, language=escape(t.language_name(rest)))
             return Outcome([self._welcome(t)], edit=Message(bidi.line(confirm, rest)))
-        record = await self.storage.touch_user(pid)
         t = self.i18n(self._language(user, record))
         content = self.knowledge.content
         if kind == "fg":
@@ -150,6 +153,7 @@ class Conversation:
         if kind == "adv" and self.handoff is not None:
             place = self.guide.municipality(record.municipality)
             return await self.handoff.button(pid, user.chat_id, user.contact,
+                                             place.id if place else None,
                                              place.name("fi") if place else None, t, rest)
         if kind in ("mun", "act") and self.guide.available:
             local = await self.guide.button(pid, t, record.municipality, kind, rest)
@@ -186,6 +190,9 @@ class Conversation:
             if qid.isdigit() and value in ("1", "0"):
                 helpful = value == "1"
                 if await self.storage.set_feedback(int(qid), pid, helpful):
+                    entry = content.entries.get(await self.storage.question_entry(int(qid), pid)
+                                                or "")
+                    await self.usage.feedback(t.lang, entry.topic if entry else None, helpful)
                     if helpful:
                         return Outcome(toast=t(texts.FEEDBACK_THANKS))
                     return Outcome([self._plain(t, texts.FEEDBACK_SORRY, with_menu=True)],
@@ -202,6 +209,7 @@ class Conversation:
             return Outcome([self._forget_prompt(t)])
         if answer == "yes":
             await forget_user(self.storage.db, pid)
+            await self.usage.forget(pid)
             return Outcome(edit=say(t, texts.FORGET_DONE))
         return Outcome(edit=say(t, texts.FORGET_CANCELLED))
 
@@ -244,8 +252,19 @@ class Conversation:
     def _language(user: User, record: UserRecord) -> str:
         return record.lang or normalise_code(user.platform_lang) or REFERENCE_LANGUAGE
 
+    async def _touch(self, user: User) -> tuple[str, UserRecord]:
+        """Note the user's visit (and count it, anonymously); returns pid and record."""
+        pid = self.storage.pseudonym(user.external_id)
+        record = await self.storage.touch_user(pid)
+        await self.usage.seen(pid, self._language(user, record), record.municipality)
+        return pid, record
+
+    async def _choose_language(self, pid: str, record: UserRecord, lang: str) -> None:
+        await self.storage.set_language(pid, lang)
+        await self.usage.seen(pid, lang, record.municipality)
+
     async def _translator(self, user: User) -> Translator:
-        record = await self.storage.touch_user(self.storage.pseudonym(user.external_id))
+        _, record = await self._touch(user)
         return self.i18n(self._language(user, record))
 
     def _plain(self, t: Translator, message: str, with_menu: bool = False) -> Message:

@@ -21,7 +21,9 @@ from bot.opening_hours import OpeningHours, format_moment
 from bot.privacy import mask_personal_data
 from bot.replies import AdviserPost, Button, Delivery, Message, Outcome, button, escape, say
 from bot.storage import Storage
+from bot.report import published
 from bot.tickets import Ticket, TicketStore
+from bot.usage import Usage
 
 #: Longest message passed on to advisers; the rest is cut with a note to the user.
 MAX_RELAY_CHARS = 1500
@@ -43,6 +45,7 @@ class Handoff:
         self,
         storage: Storage,
         store: TicketStore,
+        usage: Usage,
         i18n: I18n,
         hours: OpeningHours,
         adviser_lang: str,
@@ -51,6 +54,7 @@ class Handoff:
     ) -> None:
         self.storage = storage
         self.store = store
+        self.usage = usage
         self.i18n = i18n
         self.hours = hours
         self.desk = i18n(adviser_lang)
@@ -144,15 +148,17 @@ class Handoff:
         )])
 
     async def button(
-        self, pid: str, chat_id: int | None, contact: str | None, municipality: str | None,
-        t: Translator, action: str,
+        self, pid: str, chat_id: int | None, contact: str | None,
+        municipality_id: str | None, municipality: str | None, t: Translator, action: str,
     ) -> Outcome:
+        """A hand-off button; `municipality` is the name advisers see, `_id` is counted."""
         if action in ("send", "name"):
             pending = await self.storage.pending(pid, PENDING_SECONDS)
             if pending is None or pending.kind != "consent" or not pending.text or chat_id is None:
                 return Outcome([say(t, texts.EXPIRED_BUTTON)])
             shared = contact if action == "name" else None
-            return await self._create(pid, chat_id, t, municipality, shared, pending.text)
+            return await self._create(pid, chat_id, t, municipality_id, municipality, shared,
+                                      pending.text)
         if action == "cancel":
             await self.storage.clear_pending(pid)
             return Outcome(edit=say(t, texts.ADVISER_CANCELLED))
@@ -185,8 +191,8 @@ class Handoff:
         return Outcome([say(t, texts.EXPIRED_BUTTON)])
 
     async def _create(
-        self, pid: str, chat_id: int, t: Translator, municipality: str | None,
-        contact: str | None, question: str,
+        self, pid: str, chat_id: int, t: Translator, municipality_id: str | None,
+        municipality: str | None, contact: str | None, question: str,
     ) -> Outcome:
         await self.storage.clear_pending(pid)
         if await self.store.is_banned(pid):
@@ -201,18 +207,8 @@ class Handoff:
         if contact is None:
             relayed = mask_personal_data(relayed)
         ticket = await self.store.create(pid, chat_id, t.lang, municipality, contact, relayed)
-        d = self.desk
-        post = AdviserPost(ticket.id, Message(
-            d.html(
-                texts.DESK_NEW_TICKET,
-                number=str(ticket.id),
-                language=escape(f"{self.language_name(t.lang)} ({t.lang})"),
-                municipality=escape(municipality or d(texts.DESK_UNKNOWN)),
-                contact=escape(contact or d(texts.DESK_NOT_SHARED)),
-                question=escape(relayed),
-            ),
-            self._desk_buttons(ticket.id),
-        ))
+        await self.usage.ticket_created(t.lang, municipality_id)
+        post = self._ticket_post(ticket, relayed)
         replies = [Message(
             bidi.line(t.html(texts.ADVISER_SENT, number=str(ticket.id)), t.lang),
             ((button(t, texts.CLOSE_MY_TICKET, f"adv:done:{ticket.id}"),),),
@@ -227,6 +223,34 @@ class Handoff:
         if cut:
             replies.insert(0, say(t, texts.MESSAGE_TRUNCATED, limit=str(MAX_RELAY_CHARS)))
         return Outcome(replies, edit=None, to_advisers=[post])
+
+    def _ticket_post(self, ticket: Ticket, question: str) -> AdviserPost:
+        """A new ticket's first message in the advisers' group."""
+        d = self.desk
+        return AdviserPost(ticket.id, Message(
+            d.html(
+                texts.DESK_NEW_TICKET,
+                number=str(ticket.id),
+                language=escape(f"{self.language_name(ticket.lang)} ({ticket.lang})"),
+                municipality=escape(ticket.municipality or d(texts.DESK_UNKNOWN)),
+                contact=escape(ticket.contact or d(texts.DESK_NOT_SHARED)),
+                question=escape(question),
+            ),
+            self._desk_buttons(ticket.id),
+        ))
+
+    async def unposted(self) -> list[AdviserPost]:
+        """Open tickets whose first post never reached the group (the bot died between).
+
+        The sender re-sends these at start-up unless one is already waiting to be sent.
+        """
+        posts = []
+        for ticket in await self.store.open_tickets():
+            if ticket.group_message_id is None:
+                messages = await self.store.messages(ticket.id)
+                question = next((text for who, text in messages if who == "user"), "")
+                posts.append(self._ticket_post(ticket, question))
+        return posts
 
     def _desk_buttons(self, ticket_id: int) -> tuple[tuple[Button, ...], ...]:
         d = self.desk
@@ -271,6 +295,8 @@ class Handoff:
             if reply_to is None and thread_id is None:
                 return Outcome()  # ordinary chat between advisers
             return Outcome([Message(self.desk.html(texts.DESK_NOT_A_TICKET))])
+        if ticket.first_reply_at is None:
+            await self.usage.ticket_replied(ticket.lang, self.store.now() - ticket.created_at)
         await self.store.add_message(ticket.id, "adviser", text)
         t = self.i18n(ticket.lang)
         header = t.html(texts.ADVISER_REPLY_HEADER, number=str(ticket.id))
@@ -340,24 +366,17 @@ class Handoff:
         return Message("\n".join(lines))
 
     async def _stats(self) -> Message:
+        """The same anonymous numbers as the reach report, small counts hidden alike."""
         d = self.desk
-        since = self.store.now() - STATS_DAYS * 86400
-        tickets = await self.store.stats(since)
-        async with self.store.db.execute(
-            "SELECT COUNT(*), SUM(decision = 'answer'), SUM(decision = 'suggest'), "
-            "SUM(decision = 'none'), SUM(feedback = 1), SUM(feedback = -1) "
-            "FROM questions WHERE at >= ?",
-            (since,),
-        ) as cur:
-            row = await cur.fetchone()
-        assert row is not None
-        questions, answered, suggested, none, up, down = (int(v or 0) for v in row)
-        avg = tickets["avg_reply_seconds"]
-        reply = "–" if avg is None else f"{int(avg) // 3600} h {int(avg) % 3600 // 60} min"
+        stats = await self.usage.recent(STATS_DAYS)
+        shown = {key: escape(value) for key, value in published(stats).items()}
+        open_now = len(await self.store.open_tickets())
+        period = f"{d.date(stats.period_start)}–{d.date(stats.period_end)}"
         return Message(d.html(
-            texts.DESK_STATS, questions=str(questions), answered=str(answered),
-            suggested=str(suggested), none=str(none), up=str(up), down=str(down),
-            tickets=str(tickets["tickets"]), open=str(tickets["open"]), reply=reply,
+            texts.DESK_STATS, period=escape(period), questions=shown["questions"],
+            answered=shown["answered"], suggested=shown["suggested"], none=shown["no_answer"],
+            up=shown["helpful"], down=shown["not_helpful"], tickets=shown["tickets"],
+            open=str(open_now), reply=shown["median_reply"],
         ))
 
     async def _write_faq_draft(self, ticket: Ticket) -> str:

@@ -19,6 +19,7 @@ from bot.i18n import Translator
 from bot.knowledge import Knowledge
 from bot.replies import Button, Message, Outcome, button, escape, say
 from bot.storage import Storage
+from bot.usage import ADVISING, Usage
 
 PAGE = 4
 MUNICIPALITIES_PER_PAGE = 8
@@ -36,11 +37,13 @@ class LocalGuide:
     def __init__(
         self,
         storage: Storage,
+        usage: Usage,
         knowledge: Callable[[], Knowledge],
         handoff_enabled: bool,
         clock: Callable[[], dt.datetime] = now_in_helsinki,
     ) -> None:
         self.storage = storage
+        self.usage = usage
         self._knowledge = knowledge
         self.handoff_enabled = handoff_enabled
         self.clock = clock
@@ -128,8 +131,10 @@ class LocalGuide:
     async def continue_with(self, pid: str, t: Translator, municipality_id: str,
                             then: str) -> Outcome:
         if then == "adv":
+            await self.usage.directory_viewed(t.lang, municipality_id, ADVISING)
             return Outcome([self.meet(t, municipality_id)])
         if then.startswith("a."):
+            await self.usage.directory_viewed(t.lang, municipality_id, then[2:])
             return Outcome([self.activities(t, municipality_id, then[2:], "a", 0)])
         return Outcome([self.interests(t, municipality_id)])
 
@@ -231,13 +236,16 @@ class LocalGuide:
             interest, scope, offset = parts[0], parts[1], int(parts[2])
             if interest != "*" and interest not in self.directory.interests:
                 return None
-            if len(parts) == 4:
-                if parts[3] not in self.directory.municipalities:
-                    return None
-                return Outcome([self.activities(t, parts[3], interest, scope, offset, own=False)])
-            if self.municipality(municipality_id) is None:
+            own = len(parts) == 3
+            place = municipality_id if own else parts[3]
+            if not own and place not in self.directory.municipalities:
+                return None
+            if self.municipality(place) is None:
                 then = "act" if interest == "*" else f"a.{interest}"
                 return await self.ask_municipality(pid, t, then)
-            assert municipality_id is not None
-            return Outcome([self.activities(t, municipality_id, interest, scope, offset)])
+            assert place is not None
+            if offset == 0:
+                await self.usage.directory_viewed(t.lang, place,
+                                                  None if interest == "*" else interest)
+            return Outcome([self.activities(t, place, interest, scope, offset, own=own)])
         return None

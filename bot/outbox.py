@@ -111,6 +111,21 @@ class Outbox:
         )
         await self.db.commit()
 
+    async def has_ticket_post(self, ticket_id: int) -> bool:
+        """Whether a new ticket's first post is already waiting here."""
+        async with self.db.execute(
+            "SELECT 1 FROM outbox WHERE json_extract(payload, '$.post.ticket_id') = ? "
+            "AND json_extract(payload, '$.post.reply_to') IS NULL LIMIT 1",
+            (ticket_id,),
+        ) as cur:
+            return await cur.fetchone() is not None
+
+    async def wake(self) -> None:
+        """Make every waiting row due now: Telegram is reachable again (or we restarted)."""
+        await self.db.execute("UPDATE outbox SET next_at = ? WHERE next_at > ?",
+                              (self._clock(), self._clock()))
+        await self.db.commit()
+
     async def due(self, limit: int = 50) -> list[tuple[int, Parcel]]:
         """Rows ready to be tried again, oldest first."""
         async with self.db.execute(

@@ -11,7 +11,9 @@ import re
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Finnish personal identity code: DDMMYY, century sign, 3 digits, check character.
-    (re.compile(r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b", re.IGNORECASE), "[henkilötunnus]"),
+    # No word boundaries: a code typed against other text ("hetu010190-123A",
+    # "010190-123Akiitos") is still a code; masking a look-alike number costs nothing.
+    (re.compile(r"\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]", re.IGNORECASE), "[henkilötunnus]"),
     (re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), "[email]"),
     # Phone numbers: + or 0 followed by 6-15 digits, spaces or dashes allowed.
     (re.compile(r"(?<![\w+])(?:\+|00|0)\d(?:[\s-]?\d){5,14}\b"), "[phone]"),

@@ -8,12 +8,12 @@ meaning never in colour alone) and one CSV per table with the very numbers of th
 Small numbers can single people out ("the one Somali speaker in Pielavesi asked about
 asylum"), so every count from 1 to 4 is shown as "<5". Zero is shown, as it describes no
 one. A hidden count must not be recoverable by subtraction either, hence the rule applied
-to every published line (cells that add up to a published total, such as a month's new +
-returning = people, or all languages = all people, across tables):
+to every line (cells that add up to a total, such as a month's new + returning = people,
+or all languages = all people, across tables):
 
-    when the total is shown and exactly one of its cells is hidden, also hide the smallest
-    other non-zero cell of that line (or, if there is none, the total); repeat over all
-    lines until nothing changes.
+    a line must not have exactly one hidden number among its cells and its total; where it
+    has, also hide the smallest shown non-zero cell of the line (or, if there is none, the
+    total); repeat over all lines until nothing changes.
 
 Such a second hidden count is 5 or more, so it is shown as "x", not as "<5" (which would
 be false). Shares (%) and the mean reply time are shown only when the counts they come from are.
@@ -84,11 +84,15 @@ def suppressed(values: Mapping[K, int], lines: Iterable[tuple[Sequence[K], K]]) 
     while changed:
         changed = False
         for cells, total in lines:
-            if total in hidden or sum(cell in hidden for cell in cells) != 1:
+            if sum(key in hidden for key in (*cells, total)) != 1:
                 continue
             others = [cell for cell in cells if cell not in hidden and values[cell] > 0]
-            hidden.add(min(others, key=lambda cell: values[cell]) if others else total)
-            changed = True
+            if others:
+                hidden.add(min(others, key=lambda cell: values[cell]))
+                changed = True
+            elif total not in hidden:
+                hidden.add(total)
+                changed = True
     return hidden
 
 
@@ -175,6 +179,8 @@ class Columns:
 
 @dataclass
 class Section:
+    """One part of the report: a chart, its table on the page, and the same table as CSV."""
+
     file: str
     title: str
     intro: str
@@ -513,7 +519,8 @@ def column_chart(ident: str, title: str, series: Sequence[str], columns: Sequenc
     mixed = any(None in c.parts and c.total is not None for c in columns) and len(series) > 1
     legend = [*zip(series, fills, strict=True)]
     if mixed:
-        legend.append(("split not shown (a part is under 5)", f"url(#{ident}-mix)"))
+        legend.append(("split not shown (it would reveal a small count)",
+                       f"url(#{ident}-mix)"))
     body: list[str] = []
     x = 40
     for name, fill in legend if legend_h else []:
@@ -636,9 +643,8 @@ def _cell_html(value: Value, sheet: Sheet, column: int) -> str:
 
 
 def _table_html(section: Section, sheet: Sheet) -> str:
-    numeric = {i for i, v in enumerate(section.total)
-               if isinstance(v, Count | Share) or (section.rows and
-                                                   isinstance(section.rows[0][i], Count | Share))}
+    numeric = {i for i in range(len(section.header))
+               if any(isinstance(row[i], Count | Share) for row in [*section.rows, section.total])}
     head = "".join(f'<th class="n">{html.escape(h)}</th>' if i in numeric
                    else f"<th>{html.escape(h)}</th>" for i, h in enumerate(section.header))
     body = []
@@ -655,23 +661,47 @@ def _duration(seconds: float) -> str:
     return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
 
 
-def _figures(stats: ReachStats, sheet: Sheet) -> list[tuple[str, str]]:
+def _headline(stats: ReachStats, sheet: Sheet) -> dict[str, str]:
     replies = sheet.shown("replies")
-    median = stats.median_reply
-    mean = stats.mean_reply_seconds
-    return [
-        ("New people in the period", sheet.text(Count("people:all:new"))),
-        ("People per month, added up", sheet.text(Count("people:all:total"))),
-        ("Questions", sheet.text(Count("questions"))),
-        ("Answered directly", sheet.text(Share("outcome:answer", "questions"))),
-        ("Rated 👍 helpful", sheet.text(Share("helpful", "rated"))),
-        ("Hand-offs to advisers", sheet.text(Count("tickets"))),
-        ("Half of first replies within",
-         median.label if replies and median else NOT_SHOWN),
-        ("Mean time to first reply", _duration(mean) if replies and mean is not None
-         else NOT_SHOWN),
-        ("Directory lists viewed", sheet.text(Count("directory"))),
-    ]
+    median, mean = stats.median_reply, stats.mean_reply_seconds
+    counts = {
+        "new_people": "people:all:new", "people_months": "people:all:total",
+        "questions": "questions", "answered": "outcome:answer", "suggested": "outcome:suggest",
+        "no_answer": "outcome:none", "helpful": "helpful", "not_helpful": "not_helpful",
+        "tickets": "tickets", "replies": "replies", "directory_views": "directory",
+    }
+    return {
+        **{name: sheet.text(Count(key)) for name, key in counts.items()},
+        "answered_share": sheet.text(Share("outcome:answer", "questions")),
+        "helpful_share": sheet.text(Share("helpful", "rated")),
+        "median_reply": median.label if replies and median else NOT_SHOWN,
+        "mean_reply": _duration(mean) if replies and mean is not None else NOT_SHOWN,
+    }
+
+
+def published(stats: ReachStats) -> dict[str, str]:
+    """The headline numbers exactly as the report prints them, small counts hidden by the
+    same rule, for the advisers' `/stats`: new_people, people_months, questions, answered,
+    suggested, no_answer, helpful, not_helpful, tickets, replies, directory_views (counts
+    or "<5"/"x"), answered_share, helpful_share ("61 %"), median_reply ("1–4 hours") and
+    mean_reply ("2 h 5 min"), the last four "–" when they would reveal a small count."""
+    sheet = Sheet()
+    build_sections(stats, Names(), sheet)
+    sheet.protect()
+    return _headline(stats, sheet)
+
+
+_FIGURES = (
+    ("new_people", "New people in the period"),
+    ("people_months", "People per month, added up"),
+    ("questions", "Questions"),
+    ("answered_share", "Answered directly"),
+    ("helpful_share", "Rated 👍 helpful"),
+    ("tickets", "Hand-offs to advisers"),
+    ("median_reply", "Half of first replies within"),
+    ("mean_reply", "Mean time to first reply"),
+    ("directory_views", "Directory lists viewed"),
+)
 
 
 def _method(stats: ReachStats) -> str:
@@ -688,10 +718,10 @@ def _method(stats: ReachStats) -> str:
         "the bot to forget them and came back counts as new again.</p>"
         "<p><strong>Small numbers.</strong> Every count from 1 to 4 is shown as “&lt;5” so "
         "that no one can be singled out; zero is shown. So that a hidden count cannot be "
-        "worked out from a total, whenever a shown total has exactly one hidden count among "
-        "the counts that make it up, the smallest other count of that row or column is "
-        "hidden too, shown as “x” (or the total, if there is no other). This applies across "
-        "tables: the "
+        "worked out by subtraction, no row or column that adds up to a total is left with "
+        "exactly one hidden number (counting the total): where it would be, the smallest "
+        "other count of that row or column is hidden too, shown as “x” (or the total, if "
+        "there is no other). This applies across tables: the "
         "totals of people and questions are the same in every table. Shares and times "
         f"computed from hidden counts are shown as “{NOT_SHOWN}” (empty in the CSV "
         "files).</p>"
@@ -705,8 +735,9 @@ def render_report(stats: ReachStats, names: Names, generated: dt.date) -> Report
     sections = build_sections(stats, names, sheet)
     sheet.protect()
     period = f"{stats.since.isoformat()} – {stats.until.isoformat()}"
-    figures = "".join(f"<div><dt>{html.escape(label)}</dt><dd>{html.escape(value)}</dd></div>"
-                      for label, value in _figures(stats, sheet))
+    headline = _headline(stats, sheet)
+    figures = "".join(f"<div><dt>{html.escape(label)}</dt>"
+                      f"<dd>{html.escape(headline[name])}</dd></div>" for name, label in _FIGURES)
     parts = [
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -773,16 +804,24 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "report", help="write the reach report (HTML and CSV) for a period",
         description=__doc__.splitlines()[0] if __doc__ else None,
     )
-    p.add_argument("--from", dest="since", required=True, type=dt.date.fromisoformat,
+    p.add_argument("--from", dest="since", required=True, type=_day,
                    metavar="YYYY-MM-DD", help="first day of the period (its month is included)")
-    p.add_argument("--to", dest="until", required=True, type=dt.date.fromisoformat,
+    p.add_argument("--to", dest="until", required=True, type=_day,
                    metavar="YYYY-MM-DD", help="last day of the period (its month is included)")
     p.add_argument("--out", required=True, help="folder to write report.html and the CSVs to")
     p.add_argument("--db", help="SQLite database (default: $NEUVO_DB or data/neuvo.sqlite3)")
     p.add_argument("--content",
-                   help="content folder for municipality and topic names (default: "
-                        "$NEUVO_CONTENT or faq); without it ids are shown")
+                   help="content folder for municipality, topic and interest names "
+                        "(default: $NEUVO_CONTENT or faq); ids are shown where it has none")
     p.set_defaults(func=run)
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written as YYYY-MM-DD") \
+            from None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,6 +12,8 @@ import re
 
 TELEGRAM_LIMIT = 4096
 _TOKEN_RE = re.compile(r"<[^>]*>|&[#a-zA-Z0-9]+;|.", re.DOTALL)
+#: After a space, unless the space is inside a tag (<a href="…">).
+_SPACE_OUTSIDE_TAG = re.compile(r"(?<= )(?![^<>]*>)")
 
 
 def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
@@ -21,7 +23,8 @@ def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     current = ""
     for piece in _pieces(text, limit):
         if current and len(current) + len(piece) > limit:
-            parts.append(current.rstrip())
+            if current.strip():  # blank lines alone would be an empty message
+                parts.append(current.rstrip())
             current = piece.lstrip()
         else:
             current += piece
@@ -41,7 +44,7 @@ def _pieces(text: str, limit: int) -> list[str]:
             if len(line) <= limit:
                 out.append(line)
                 continue
-            for word in re.split(r"(?<= )", line):
+            for word in _SPACE_OUTSIDE_TAG.split(line):
                 out.extend([word] if len(word) <= limit else _hard_cut(word, limit))
     return out
 

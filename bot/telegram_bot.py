@@ -39,6 +39,7 @@ from bot.opening_hours import HELSINKI
 from bot.outbox import Outbox
 from bot.replies import AdviserPost, Outcome
 from bot.telegram_sender import NO_PREVIEW, Sender, markup
+from bot.update_order import PerChatUpdateProcessor
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,9 @@ def build_application(neuvo: Neuvo, settings: Settings) -> App:
                         handoff.posted if handoff else _no_tickets,
                         lambda: bool(app.bot_data.get("adviser_forum")))
         app.bot_data["sender"] = sender
-        await sender.flush()  # what a crash or an outage left undelivered goes first
+        # What a crash or an outage left undelivered goes first.
+        await sender.recover(await handoff.unposted() if handoff else [],
+                             settings.adviser_chat_id)
         assert app.job_queue is not None
         app.job_queue.run_repeating(flush_job, interval=FLUSH_SECONDS, first=FLUSH_SECONDS,
                                     name="outbox")
@@ -97,6 +100,7 @@ def build_application(neuvo: Neuvo, settings: Settings) -> App:
         .base_url(settings.base_url)
         .base_file_url(settings.base_url.removesuffix("/bot") + "/file/bot")
         .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(PerChatUpdateProcessor())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -31,6 +32,10 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.outbox import Outbox, Parcel
 from bot.replies import AdviserPost, Message
 from bot.splitting import split_html
+
+# Opt in to python-telegram-bot's timedelta durations (the documented path to v23), so that
+# reading RetryAfter.retry_after does not warn on every flood-control answer.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +91,20 @@ class Sender:
         self.posted = posted
         self.forum = forum
         self._flush_lock = asyncio.Lock()
+        #: Set while sends fail; the first success after it makes the backlog due at once.
+        self._degraded = False
+
+    async def recover(self, unposted: list[AdviserPost], advisers: int | None) -> int:
+        """At start-up: send what a crash or an outage left behind, right away.
+
+        `unposted` are tickets created just before a crash whose post to the advisers'
+        group was never queued; they are queued now, after what was already waiting.
+        """
+        await self.outbox.wake()
+        for post in unposted:
+            if advisers is not None and not await self.outbox.has_ticket_post(post.ticket_id):
+                await self.send(advisers, post.message, post.reply_to, post.thread_id, post)
+        return await self.flush()
 
     async def send(self, chat_id: int, message: Message, reply_to: int | None = None,
                    thread_id: int | None = None, post: AdviserPost | None = None) -> None:
@@ -96,21 +115,24 @@ class Sender:
             await self._deliver(row, parcel)
 
     async def flush(self) -> int:
-        """Deliver what is due; returns how many rows are still waiting."""
+        """Deliver what is due, in order; returns how many rows are still waiting.
+
+        The first failure ends the pass: Telegram is unreachable or limiting us, and each
+        row has its own back-off, so trying the rest now would only add load.
+        """
         async with self._flush_lock:
-            blocked: set[int] = set()
             for row, parcel in await self.outbox.due():
-                if parcel.chat_id in blocked:
-                    continue
-                if not await self._deliver(row, parcel):
-                    blocked.add(parcel.chat_id)
+                if not await self._deliver(row, parcel, quick_retries=False):
+                    break
             return await self.outbox.pending()
 
-    async def _deliver(self, row: int, parcel: Parcel) -> bool:
+    async def _deliver(self, row: int, parcel: Parcel, quick_retries: bool = True) -> bool:
+        retries = QUICK_RETRIES if quick_retries else 0
         try:
             parcel = await self._ensure_topic(row, parcel)
-            message_id = await self._with_retries(lambda: self._send_now(parcel))
+            message_id = await self._with_retries(lambda: self._send_now(parcel), retries)
         except RetryAfter as exc:
+            self._degraded = True
             await self.outbox.failed(row, _seconds(exc.retry_after))
             return False
         except (Forbidden, BadRequest) as exc:
@@ -120,9 +142,13 @@ class Sender:
             return True
         except (NetworkError, TelegramError) as exc:
             log.warning("sending failed, will retry (chat %s): %s", parcel.chat_id, exc)
+            self._degraded = True
             await self.outbox.failed(row)
             return False
         await self.outbox.done(row)
+        if self._degraded:
+            self._degraded = False
+            await self.outbox.wake()
         if parcel.post is not None:
             await self.posted(parcel.post, message_id, parcel.thread_id)
             if parcel.post.copy_from is not None:
@@ -166,19 +192,20 @@ class Sender:
         )
         return sent.message_id
 
-    async def _with_retries(self, call: Callable[[], Awaitable[T]]) -> T:
-        for attempt in range(QUICK_RETRIES + 1):
+    async def _with_retries(self, call: Callable[[], Awaitable[T]],
+                            retries: int = QUICK_RETRIES) -> T:
+        for attempt in range(retries + 1):
             try:
                 return await call()
             except RetryAfter as exc:
                 wait = _seconds(exc.retry_after)
-                if attempt == QUICK_RETRIES or wait > MAX_INLINE_RETRY_AFTER:
+                if attempt == retries or wait > MAX_INLINE_RETRY_AFTER:
                     raise
                 await asyncio.sleep(wait)
             except (Forbidden, BadRequest):
                 raise
             except NetworkError:
-                if attempt == QUICK_RETRIES:
+                if attempt == retries:
                     raise
                 await asyncio.sleep(QUICK_PAUSE * (attempt + 1))
         raise AssertionError("unreachable")

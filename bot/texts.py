@@ -146,9 +146,11 @@ DESK_BANNED = N_("The user of #{number} can no longer send questions.")
 DESK_UNBANNED = N_("The user of #{number} can send questions again.")
 DESK_USAGE = N_("Use: /{command} NUMBER")
 DESK_STATS = N_(
-    "Last 30 days:\nQuestions to the bot: {questions} (answered {answered}, "
+    "{period}:\nQuestions to the bot: {questions} (answered {answered}, "
     "suggestions {suggested}, no answer {none})\nFeedback: 👍 {up} · 👎 {down}\n"
-    "Questions to advisers: {tickets}, open now {open}\nAverage time to first reply: {reply}"
+    "Questions to advisers: {tickets}, open now {open}\n"
+    "Half of the first replies came within: {reply}\n"
+    "Numbers under 5 are shown as <5."
 )
 DESK_FAQ_WRITTEN = N_("FAQ draft saved for advisers to edit: {path}")
 DESK_FAQ_NOTHING = N_("#{number} has no adviser answer yet, so there is nothing to save.")

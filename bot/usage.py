@@ -8,20 +8,22 @@ value — "in 2025-03, a question was asked in Somali", "…was answered", "…w
 Dimensions are counted one at a time (marginals), never in combination, so the stored
 numbers describe groups, not people: no pid, no text, no municipality-and-language-and-
 topic cell that could point at one person. Unknown values (no municipality, no topic) are
-counted under "".
+counted under "". Months, not days, for the same reason: a day's counts by language or
+municipality would let anyone who knows when someone used the bot read what they did.
 
 Counting *people* needs one more step, because a person acts many times a month. While a
 month is running, `usage_active` keeps one marker row per person active in it: a SHA-256
-of month and pid (not the pid itself), whether the person is new or returning, and the
-language and municipality they used last. Reading `users.last_seen` instead would make
-the count depend on being called before every `touch_user`, and would count a person under
-the municipality of their first action of the month, when new users have not chosen one
-yet. With markers each person is counted exactly once per month, under their last
-language and municipality (a municipality once known is not lost to a later action
-without one). When the month is over its markers are folded into `usage_counts` as
-plain numbers and deleted (`roll_over`, run by the first `seen` of a new month), and
-`forget` folds a forgotten user's marker at once, so nothing that can be matched against
-a pid survives them; if they come back in the same month they count again.
+of month and pid (no more telling than `users.last_seen` while the user exists), whether
+the person is new or returning, and the language and municipality they used last.
+Reading `users.last_seen` instead would make the count depend on being called before
+every `touch_user`, and would count a person under the municipality of their first action
+of the month, when new users have not chosen one yet. With markers each person is counted
+exactly once per month, under their last language and municipality (a municipality once
+known is not lost to a later action without one). When the month is over its markers are
+folded into `usage_counts` as plain numbers and deleted (`roll_over`, run by the first
+`seen` of a new month), and `forget` folds a forgotten user's marker at once, so nothing
+that can be matched against a pid survives them; if they come back in the same month they
+count again.
 
 "New" means that the person's first contact ever (`users.created_at`, which `touch_user`
 never changes) falls in that month, so the sum of new people over months is the number of
@@ -323,6 +325,7 @@ class Usage:
 
     async def forget(self, pid: str) -> None:
         """A user asked to be forgotten: their marker becomes plain counts at once."""
+        await self.roll_over()  # markers of earlier months, this one's among them
         month = self.month()
         await self._fold("month = :month AND marker = :marker",
                          {"month": month, "marker": _marker(month, pid)})

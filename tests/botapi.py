@@ -33,6 +33,8 @@ _INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "message_t
 class Call:
     method: str
     params: dict[str, Any]
+    #: The HTTP status the stand-in answered with (a fault makes it 429 or 5xx).
+    status: int = 200
 
 
 @dataclass
@@ -122,20 +124,24 @@ class BotApiStandIn:
         self._push({"callback_query": {"id": str(next(self._ids)), "from": user,
                                        "chat_instance": "ci", "message": message, "data": data}})
 
-    def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[Call]:
+    def sent(self, chat_id: int | None = None, method: str = "sendMessage",
+             failed: bool = False) -> list[Call]:
+        """Calls of `method` that succeeded (or, with `failed`, also those that did not)."""
         return [c for c in self.calls if c.method == method
+                and (failed or c.status == 200)
                 and (chat_id is None or c.params.get("chat_id") == chat_id)]
 
     async def wait_for(self, method: str, count: int = 1, chat_id: int | None = None,
-                       timeout: float = 10.0) -> list[Call]:
+                       timeout: float = 10.0, failed: bool = False) -> list[Call]:
         """Wait until at least `count` calls of `method` (to `chat_id`) have arrived."""
         assert self._changed is not None
         async with self._changed:
             await asyncio.wait_for(
-                self._changed.wait_for(lambda: len(self.sent(chat_id, method)) >= count),
+                self._changed.wait_for(
+                    lambda: len(self.sent(chat_id, method, failed)) >= count),
                 timeout,
             )
-        return self.sent(chat_id, method)
+        return self.sent(chat_id, method, failed)
 
     # -- the HTTP side ----------------------------------------------------------------
 
@@ -155,15 +161,19 @@ class BotApiStandIn:
                                       "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
         params = await self._params(request)
-        if method != "getUpdates":
-            self.calls.append(Call(method, params))
-            await self._notify()
+        call = Call(method, params)
         if self.fault is not None and (failure := self.fault(method, params)) is not None:
             status, description = failure
+            call.status = status
+            self.calls.append(call)
+            await self._notify()
             body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
             if status == 429:
                 body["parameters"] = {"retry_after": 1}
             return web.json_response(body, status=status)
+        if method != "getUpdates":
+            self.calls.append(call)
+            await self._notify()
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return web.json_response({"ok": False, "error_code": 404,
@@ -192,6 +202,9 @@ class BotApiStandIn:
         return BOT_USER
 
     async def _m_deleteWebhook(self, params: dict[str, Any]) -> Any:
+        return True
+
+    async def _m_setWebhook(self, params: dict[str, Any]) -> Any:
         return True
 
     async def _m_setMyCommands(self, params: dict[str, Any]) -> Any:
@@ -260,3 +273,8 @@ class BotApiStandIn:
 
     async def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
         return self._message(params)
+
+    def push_raw(self, update: dict[str, Any]) -> int:
+        """Any update as Telegram would send it (without update_id); returns its update id."""
+        self._push(update)
+        return int(update["update_id"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -38,9 +39,14 @@ async def desk_bot(standin: BotApiStandIn, tmp_path: Path) -> AsyncIterator[Runn
     await running.stop()
 
 
-async def open_ticket(standin: BotApiStandIn, question: str, username: str | None = None,
+async def open_ticket(bot: RunningBot, question: str, username: str | None = None,
                       share_name: bool = False) -> Call:
-    """The user asks for an adviser and consents; returns the advisers' group post."""
+    """The user asks for an adviser and consents; returns the advisers' group post.
+
+    Returns once the bot has also recorded which group message is the ticket's, as it
+    does right after Telegram confirms the post (advisers reply later than that).
+    """
+    standin = bot.standin
     before_user = len(standin.sent(USER))
     standin.push_message(USER, "/adviser", language_code="en")
     await standin.wait_for("sendMessage", count=before_user + 1, chat_id=USER)
@@ -52,6 +58,13 @@ async def open_ticket(standin: BotApiStandIn, question: str, username: str | Non
     standin.push_button(USER, "adv:name" if share_name else "adv:send",
                         consent.params["message_id"], language_code="en", username=username)
     posts = await standin.wait_for("sendMessage", count=before_group + 1, chat_id=ADVISERS)
+    store = bot.neuvo.handoff.store
+    for _ in range(200):
+        ticket = await store.open_ticket_of(bot.neuvo.conversation.storage.pseudonym(
+            f"telegram:{USER}"))
+        if ticket is not None and ticket.group_message_id is not None:
+            break
+        await asyncio.sleep(0.01)
     return posts[-1]
 
 
@@ -59,8 +72,7 @@ async def test_round_trip_with_masking_and_restart(
     desk_bot: RunningBot, standin: BotApiStandIn, tmp_path: Path
 ) -> None:
     post = await open_ticket(
-        standin, "My hetu is 131052-308T and phone 040 1234567. Where is my permit?"
-    )
+        desk_bot, "My hetu is 131052-308T and phone 040 1234567. Where is my permit?")
     text = post.params["text"]
     assert "#1" in text and "English" in text
     assert "131052-308T" not in text and "1234567" not in text
@@ -98,7 +110,7 @@ async def test_round_trip_with_masking_and_restart(
 
 async def test_sharing_the_name_shows_it_to_advisers(desk_bot: RunningBot,
                                                      standin: BotApiStandIn) -> None:
-    post = await open_ticket(standin, "Can someone call me about housing?", username="amina_k",
+    post = await open_ticket(desk_bot, "Can someone call me about housing?", username="amina_k",
                              share_name=True)
     assert "@amina_k" in post.params["text"]
 
@@ -106,7 +118,7 @@ async def test_sharing_the_name_shows_it_to_advisers(desk_bot: RunningBot,
 async def test_no_command_from_outside_the_group_changes_a_ticket(
     desk_bot: RunningBot, standin: BotApiStandIn
 ) -> None:
-    post = await open_ticket(standin, "Question about my permit")
+    post = await open_ticket(desk_bot, "Question about my permit")
     standin.push_message(USER, "/close 1", language_code="en")
     standin.push_message(USER, "/ban 1", language_code="en")
     standin.push_message(ADVISER, "/close 1", chat_type="supergroup", chat_id=-100999)
@@ -124,7 +136,7 @@ async def test_no_command_from_outside_the_group_changes_a_ticket(
 
 async def test_group_commands_close_ban_and_list(desk_bot: RunningBot,
                                                  standin: BotApiStandIn) -> None:
-    await open_ticket(standin, "Where do I find a doctor?")
+    await open_ticket(desk_bot, "Where do I find a doctor?")
     standin.push_message(ADVISER, "/tickets", chat_type="supergroup", chat_id=ADVISERS)
     group = await standin.wait_for("sendMessage", count=2, chat_id=ADVISERS)
     assert "#1" in group[-1].params["text"]
@@ -144,7 +156,7 @@ async def test_group_commands_close_ban_and_list(desk_bot: RunningBot,
 
 async def test_files_are_forwarded_only_after_confirmation(desk_bot: RunningBot,
                                                            standin: BotApiStandIn) -> None:
-    await open_ticket(standin, "I got a letter from Migri")
+    await open_ticket(desk_bot, "I got a letter from Migri")
     standin.push_message(USER, None, language_code="en", photo=True)
     sent = await standin.wait_for("sendMessage", count=4, chat_id=USER)
     assert data_of(sent[-1]) == ["adv:file:1", "adv:file:0"]
@@ -161,7 +173,7 @@ async def test_outside_opening_hours_the_user_is_told_when(standin: BotApiStandI
     running = await start_bot(standin, tmp_path,
                               adviser_hours=OpeningHours.parse(f"{other_day} 10:00-12:00"))
     try:
-        await open_ticket(standin, "Can I get help with a Kela form?")
+        await open_ticket(running, "Can I get help with a Kela form?")
         sent = await standin.wait_for("sendMessage", count=4, chat_id=USER)
         assert "usually answer" in sent[-1].params["text"]
         assert "10:00" in sent[-1].params["text"]
@@ -173,7 +185,7 @@ async def test_forum_topics(standin: BotApiStandIn, tmp_path: Path) -> None:
     standin.forum = True
     running = await start_bot(standin, tmp_path)
     try:
-        post = await open_ticket(standin, "Question in a forum group")
+        post = await open_ticket(running, "Question in a forum group")
         [topic] = standin.sent(method="createForumTopic")
         thread = post.params["message_thread_id"]
         assert topic.params["name"] == "#1"
@@ -188,7 +200,7 @@ async def test_forum_topics(standin: BotApiStandIn, tmp_path: Path) -> None:
 
 async def test_faq_draft_from_a_ticket(desk_bot: RunningBot, standin: BotApiStandIn,
                                        tmp_path: Path) -> None:
-    post = await open_ticket(standin, "How do I renew my passport? hetu 131052-308T")
+    post = await open_ticket(desk_bot, "How do I renew my passport? hetu 131052-308T")
     standin.push_message(ADVISER, "Contact your country's embassy.", chat_type="supergroup",
                          chat_id=ADVISERS, reply_to=post)
     await standin.wait_for("sendMessage", count=4, chat_id=USER)

@@ -13,6 +13,7 @@ from bot.languages import native_name
 from bot.opening_hours import OpeningHours
 from bot.storage import MEMORY, Storage
 from bot.tickets import TicketStore
+from bot.usage import Usage
 from tests.paths import LOCALES
 
 NOW = [1_800_000_000.0]
@@ -22,7 +23,8 @@ NOW = [1_800_000_000.0]
 async def handoff(tmp_path) -> AsyncIterator[Handoff]:  # type: ignore[no-untyped-def]
     storage = Storage(MEMORY, b"k" * 32, clock=lambda: NOW[0])
     await storage.open()
-    yield Handoff(storage, TicketStore(storage.db, clock=lambda: NOW[0]), I18n.load(LOCALES),
+    yield Handoff(storage, TicketStore(storage.db, clock=lambda: NOW[0]),
+                  Usage(storage.db, clock=lambda: NOW[0]), I18n.load(LOCALES),
                   OpeningHours.parse("mon-sun 00:00-23:59"), "fi", tmp_path, native_name)
     await storage.close()
 
@@ -31,7 +33,7 @@ async def create(handoff: Handoff, pid: str, question: str) -> str:
     t = handoff.i18n("en")
     await handoff.ask(pid, t)
     await handoff.intercept_text(pid, 1, t, question)
-    outcome = await handoff.button(pid, 1, None, "Iisalmi", t, "send")
+    outcome = await handoff.button(pid, 1, None, "iisalmi", "Iisalmi", t, "send")
     return (outcome.edit or outcome.messages[-1]).html
 
 
@@ -77,7 +79,7 @@ async def test_consent_can_be_cancelled(handoff: Handoff) -> None:
     t = handoff.i18n("en")
     await handoff.ask("s", t)
     await handoff.intercept_text("s", 1, t, "my question")
-    cancelled = await handoff.button("s", 1, None, None, t, "cancel")
+    cancelled = await handoff.button("s", 1, None, None, None, t, "cancel")
     assert cancelled.edit is not None and not cancelled.to_advisers
     assert await handoff.intercept_text("s", 1, t, "a normal question") is None
     assert await handoff.store.open_ticket_of("s") is None

@@ -59,3 +59,16 @@ async def test_feedback_only_on_own_question(storage: Storage) -> None:
         assert [tuple(r) for r in await cur.fetchall()] == [
             (1_800_000_000, -1, "health-centre")
         ]
+
+
+async def test_online_backup_while_the_database_is_open(storage: Storage, tmp_path: Path) -> None:
+    from bot.backup import backup
+
+    pid = storage.pseudonym("telegram:9")
+    await storage.log_question(pid, "kela?", "fi", "answer", "kela-card", 0.9)
+    target = tmp_path / "backups" / "copy.sqlite3"
+    backup(tmp_path / "db.sqlite3", target)  # the bot's connection stays open meanwhile
+    import sqlite3
+
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("SELECT text FROM questions").fetchall() == [("kela?",)]

@@ -126,7 +126,7 @@ def _load_entry(
     elif Path(doc.file).stem != entry_id:
         report.warn(doc.file, doc.line("id"), f"name the file '{entry_id}.yaml' after its id")
     topic = data.get("topic")
-    if topic not in topics:
+    if not isinstance(topic, str) or topic not in topics:
         known = ", ".join(topics) or "none defined"
         report.error(
             doc.file, doc.line("topic"), f"unknown topic '{topic}'; use one of: {known}"

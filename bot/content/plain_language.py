@@ -44,11 +44,14 @@ class Style:
     passive_advice: str = ""
 
 
-# Finnish passive: present -taan/-tään/-daan/-dään after a vowel or h (haetaan, tehdään)
-# and past -ttiin after a vowel or -tiin after h, l, r (haettiin, tehtiin, tultiin). Nouns
-# ending alike (kuntaan, kenttään, kotiin, korttiin, testiin) do not fit these shapes.
+# Finnish passive: present -taan/-tään/-daan/-dään after a vowel or h (haetaan, tehdään),
+# -ellaan/-ellään (käsitellään, opiskellaan) and the common tullaan, ollaan, mennään; past
+# -ttiin after a vowel or -tiin after h, l, r (haettiin, tehtiin, käsiteltiin). Nouns ending
+# alike (kuntaan, kenttään, kotiin, korttiin, testiin) do not fit these shapes.
 _FI_PASSIVE = re.compile(
-    r"\b(\w*(?:[aeiouyäö]|h)[td](?:aa|ää)n|\w*(?:[aeiouyäö]tt|[hlr]t)iin)\b", re.IGNORECASE
+    r"\b(\w*(?:[aeiouyäö]|h)[td](?:aa|ää)n|\w*ell(?:aa|ää)n|tullaan|ollaan|mennään"
+    r"|\w*(?:[aeiouyäö]tt|[hlr]t)iin)\b",
+    re.IGNORECASE,
 )
 #: Common Finnish words of the same shape that are not passive verbs.
 _FI_NOT_PASSIVE = frozenset(["mitään", "ketään", "yhtään"])

@@ -141,7 +141,6 @@ def review_content(
     *,
     stale_months: int = DEFAULT_STALE_MONTHS,
     today: dt.date | None = None,
-    duplicate_score: float = DUPLICATE_SCORE,
 ) -> Review:
     """Every warning and hint for loaded content; `folder` is where its files are."""
     entries = sorted(content.entries.values(), key=lambda e: e.file)
@@ -149,7 +148,7 @@ def review_content(
     warnings = [
         *_stale_entries(entries, files, today or dt.date.today(), stale_months),
         *_outdated_translations(entries, files),
-        *_near_duplicates(entries, files, duplicate_score),
+        *_near_duplicates(entries, files),
         *_broken_links(entries, files),
     ]
     review = Review(sorted(warnings, key=_place), {lang: [] for lang in LANGUAGES})
@@ -220,8 +219,8 @@ def _asked(entry: Entry, lang: str, file: _EntryFile) -> Iterator[_Asked]:
             yield _Asked(entry, way, line, key)
 
 
-def _near_duplicates(entries: Sequence[Entry], files: dict[str, _EntryFile],
-                     threshold: float) -> Iterator[Problem]:
+def _near_duplicates(entries: Sequence[Entry],
+                     files: dict[str, _EntryFile]) -> Iterator[Problem]:
     """Questions of two entries that are nearly the same words, best pair per entry pair."""
     found: dict[tuple[str, str], list[tuple[float, str, _Asked, _Asked]]] = {}
     for lang in LANGUAGES:
@@ -230,7 +229,7 @@ def _near_duplicates(entries: Sequence[Entry], files: dict[str, _EntryFile],
         for i, first in enumerate(asked):
             later = keys[i + 1:]
             for _, score, j in process.extract(first.key, later, scorer=fuzz.token_set_ratio,
-                                               score_cutoff=threshold, limit=None):
+                                               score_cutoff=DUPLICATE_SCORE, limit=None):
                 second = asked[i + 1 + j]
                 if second.entry.id != first.entry.id:
                     pair = (first.entry.id, second.entry.id)
@@ -297,6 +296,8 @@ def print_review(folder: Path, content: ContentSet, args: argparse.Namespace,
     out = out or sys.stdout
     review = review_content(folder, content, stale_months=args.stale_months)
     table = coverage(content)
+    print("Writing help (warnings: please fix; hints: please consider; neither stops the bot):",
+          file=out)
     print(format_coverage(table, len(content.entries), detailed=args.coverage), file=out)
     for problem in review.warnings:
         print(problem, file=out)

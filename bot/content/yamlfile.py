@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ class Problem:
     file: str
     line: int | None
     message: str
-    severity: str  # "error" | "warning"
+    severity: str  # "error" | "warning" | "hint" (writing help, bot/content/review.py)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -102,6 +103,7 @@ def parse_yaml(path: Path, shown: str, report: Report) -> tuple[YamlDoc, Any] | 
             ok = False
     if not ok:
         return None
+    node: yaml.Node | None = None
     try:
         loader = yaml.SafeLoader(text)
         try:
@@ -119,7 +121,44 @@ def parse_yaml(path: Path, shown: str, report: Report) -> tuple[YamlDoc, Any] | 
     except yaml.YAMLError as exc:
         report.error(shown, None, f"this is not valid YAML: {exc}")
         return None
+    except RecursionError:
+        report.error(shown, None, "blocks or brackets are nested too deeply to read; "
+                     "check that every '[' and '{' is closed")
+        return None
+    except ValueError as exc:
+        # YAML reads 2026-02-30 as a date or `!!int x` as a number, which Python refuses.
+        report.error(shown, _unreadable_line(node), f"a value that cannot be read ({exc}); "
+                     "write dates as real dates YYYY-MM-DD, or put the text in quotes")
+        return None
     return YamlDoc(shown, node), data
+
+
+def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
+    if isinstance(node, yaml.ScalarNode):
+        yield node
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _scalars(item)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield from _scalars(key)
+            yield from _scalars(value)
+
+
+def _unreadable_line(node: yaml.Node | None) -> int | None:
+    """The line of the first value in `node` that cannot be constructed."""
+    if node is None:
+        return None
+    loader = yaml.SafeLoader("")
+    try:
+        for scalar in _scalars(node):
+            try:
+                loader.construct_object(scalar)
+            except (ValueError, yaml.YAMLError):
+                return scalar.start_mark.line + 1
+    finally:
+        loader.dispose()
+    return None
 
 
 def _mark_line(exc: yaml.MarkedYAMLError) -> int | None:

@@ -1,0 +1,1061 @@
+"""Load benchmark: Neuvo's Telegram Application next to a minimal echo bot, on the stand-in.
+
+Not a test (the numbers depend on the machine). Run from the repository root:
+
+    .venv/bin/python benchmarks/load.py [--quick] [--json results.json] [--py-spy neuvo.txt]
+
+In one run, for each of (a) a minimal python-telegram-bot echo bot and (b) Neuvo's real
+Application from `bot.telegram_bot.build_application` (bundled content in faq/, a temporary
+SQLite database, an advisers' group configured), it starts a fresh Bot API stand-in
+(tests/botapi.py) on 127.0.0.1 and simulated users send realistic traffic — questions in nine
+languages (written for this benchmark), /start and presses of the "menu:topics" button — at
+rising offered rates and then as one burst. For each rate it reports updates handled per
+second, p50/p95/p99 reply latency, the bot process's peak memory and CPU use. Last, the
+matcher's throughput on a synthetic 2,000-entry content set.
+
+How it is measured:
+
+* Each bot runs in its own child process (this script with the hidden `--serve` option); the
+  stand-in and the load generator run in this process. On a 2-core machine that gives the bot
+  one core to itself, as on a server where Telegram is somewhere else, and the bot's memory
+  and CPU (read from /proc) are its own, not the stand-in's.
+* Both bots get the framework settings of Neuvo's build, copied from the Application that
+  `build_application` returns: the same rate limiter (AIORateLimiter with its max_retries) and
+  the same update processor (concurrency). The limiter's Telegram quotas (30 messages/s
+  overall, 20/min per group) are lifted for the rate phases — the stand-in is not Telegram,
+  and the point is to find what the code can do, not Telegram's cap. A last short phase per
+  bot turns the quotas back on to show that then Telegram's limit is what caps the bot.
+* The stand-in answers getUpdates with at most `limit` (100) updates, like Telegram.
+* A simulated person sends the next message only after the bot answered the previous one, as
+  people do; arrivals are open-loop (update k is sent at k/rate whatever the bot does) and are
+  spread over a pool of users that grows when everyone is waiting. So each chat has at most
+  one update in flight, and the bot's first sendMessage (or editMessageText) to that chat after
+  the update was pushed is its reply: latency is from pushing the update into the stand-in to
+  the stand-in receiving that request. Further messages of the same reply are counted, not
+  timed.
+* Handled per second = replies received / (last reply − first push) of the phase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import itertools
+import json
+import logging
+import os
+import platform
+import random
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict, deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from aiohttp import web  # noqa: E402
+
+from tests.botapi import BotApiStandIn  # noqa: E402
+
+TOKEN = "123456:LOAD-TEST-TOKEN"
+ADVISERS = -100777
+FIRST_USER_ID = 70_000_000
+#: Telegram's overall limit for one bot, in messages per second.
+TELEGRAM_BOT_LIMIT = 30
+TARGET = 10 * TELEGRAM_BOT_LIMIT
+TARGET_SHARE = 0.8
+SYNTHETIC_ENTRIES = 2000
+
+# -- the traffic -------------------------------------------------------------------------
+
+#: Questions as people type them, written for this benchmark (not from the bench set): some
+#: the bundled content answers, some it half-knows, some it cannot know; typos, no capitals,
+#: emoji and run-on sentences included.
+QUESTIONS: dict[str, tuple[str, ...]] = {
+    "fi": (
+        "mistä saa kela kortin kun on just muuttanut suomeen",
+        "Tarvitsen verokortin uuteen työpaikkaan, mitä teen?",
+        "miten haen oleskelulupaa lisää kun vanha loppuu kuukauden päästä",
+        "Lapsi pitää saada päiväkotiin syksyllä, miten haetaan?",
+        "Missä voin opiskella suomen kieltä ilmaiseksi?",
+        "hammas on tosi kipeä mihin soitan",
+        "Työnantaja ei ole maksanut palkkaa kahteen kuukauteen. Mitä voin tehdä?",
+        "paljonko maksaa bussilippu helsingissä",
+        "Tarviinko pankkitunnukset että voin kirjautua omakelaan?",
+    ),
+    "sv": (
+        "Hur ansöker jag om skattekort när jag börjar jobba?",
+        "Var kan jag lära mig finska på kvällarna?",
+        "Jag behöver en tolk när jag går till läkaren",
+        "hur öppnar man bankkonto utan personbeteckning",
+        "Hyresvärden vill ha tre månaders hyra i deposition, är det lagligt?",
+    ),
+    "en": (
+        "how do i register my address after moving",
+        "I lost my job last week, can I get unemployment money?",
+        "Where do I get a Finnish personal identity code?",
+        "my kid needs a school place, who do I contact??",
+        "Can my wife and two children come to live with me in Finland?",
+        "is there free legal advice for immigrants",
+        "what's the weather in Oulu tomorrow",
+        "need help with housing allowance 🙏",
+        "how long does it take to get citizenship",
+    ),
+    "ru": (
+        "Как получить карточку Кела?",
+        "Где можно бесплатно выучить финский язык?",
+        "как продлить вид на жительство",
+        "Нужна ли налоговая карточка, если я работаю на полставки?",
+        "Как найти квартиру в аренду в Тампере без поручителя?",
+    ),
+    "uk": (
+        "Як відкрити банківський рахунок у Фінляндії?",
+        "Де записатися до лікаря в медичному центрі?",
+        "Як подати заяву на дитячий садок для доньки?",
+        "мені потрібна податкова картка для роботи що робити",
+        "Чи можу я отримати допомогу на житло?",
+    ),
+    "ar": (
+        "كيف أحصل على بطاقة كيلا؟",
+        "أين أتعلم اللغة الفنلندية مجانا؟",
+        "كيف أجدد تصريح الإقامة قبل أن ينتهي؟",
+        "أحتاج مترجم عند الطبيب، هل هذا ممكن؟",
+        "كيف أفتح حساب بنكي في فنلندا",
+    ),
+    "fa": (
+        "چطور کارت کلا بگیرم؟",
+        "برای تمدید اجازه اقامت چه کار کنم؟",
+        "کجا می‌توانم زبان فنلاندی یاد بگیرم؟",
+        "کارت مالیاتی را از کجا بگیرم",
+    ),
+    "ckb": (
+        "چۆن کارتی کێلا وەربگرم؟",
+        "لە کوێ فێری زمانی فینلەندی ببم؟",
+        "چۆن مۆڵەتی نیشتەجێبوون درێژ بکەمەوە؟",
+    ),
+    "so": (
+        "Sideen ku helayaa kaarka Kela?",
+        "Halkee ka baran karaa luqadda finnishka?",
+        "Sidee loo cusboonaysiiyaa sharciga deganaanshaha?",
+        "Carruurtayda iskuul ma u heli karaan?",
+    ),
+}
+#: How people open and close a question, per language of the question: with these, and with
+#: case and punctuation varied, the same question rarely arrives as exactly the same text.
+OPENERS: dict[str, tuple[str, ...]] = {
+    "fi": ("Hei!", "Moi,", "Anteeksi,"), "sv": ("Hej!", "Hejsan,"), "en": ("Hi,", "Hello!", "pls"),
+    "ru": ("Здравствуйте!", "Привет,"), "uk": ("Добрий день!", "Привіт,"),
+    "ar": ("مرحبا،", "السلام عليكم"), "fa": ("سلام،",), "ckb": ("سڵاو،",), "so": ("Salaan,",),
+}
+CLOSERS = ("", "", "?", "??", " 🙏", " kiitos", " thanks", "...")
+#: Share of users per language (Telegram's language_code; Sorani users' apps say nothing).
+USER_LANGUAGES = (("fi", 20), ("en", 20), ("ar", 12), ("ru", 12), ("uk", 10), ("so", 8),
+                  ("fa", 6), ("sv", 6), ("ckb", 6))
+_NO_LANGUAGE_CODE = {"ckb"}
+#: The mix of updates (whether the person wrote before or not: Neuvo needs no /start first).
+MIX = (("question", 0.70), ("menu:topics", 0.15), ("/start", 0.15))
+
+
+@dataclass
+class SimUser:
+    uid: int
+    lang: str
+    updates: int = 0
+
+
+class Users:
+    """Simulated people: a FIFO of those not waiting for an answer, grown on demand."""
+
+    def __init__(self, count: int, seed: int = 11) -> None:
+        self.rng = random.Random(seed)
+        self.by_id: dict[int, SimUser] = {}
+        self.free: deque[SimUser] = deque()
+        langs = [lang for lang, _ in USER_LANGUAGES]
+        self._weights = [w for _, w in USER_LANGUAGES]
+        self._langs = langs
+        for _ in range(count):
+            self.free.append(self._new())
+
+    def _new(self) -> SimUser:
+        uid = FIRST_USER_ID + len(self.by_id)
+        user = SimUser(uid, self.rng.choices(self._langs, self._weights)[0])
+        self.by_id[uid] = user
+        return user
+
+    def take(self) -> SimUser:
+        return self.free.popleft() if self.free else self._new()
+
+    def answered(self, uid: int) -> None:
+        user = self.by_id.get(uid)
+        if user is not None:
+            self.free.append(user)
+
+    def question(self, lang: str) -> str:
+        rng = self.rng
+        text = rng.choice(QUESTIONS[lang])
+        if rng.random() < 0.3:
+            text = text.lower()
+        if rng.random() < 0.3:
+            text = f"{rng.choice(OPENERS[lang])} {text}"
+        return text + rng.choice(CLOSERS)
+
+    def send_next(self, standin: LoadStandIn, user: SimUser) -> str:
+        """Push the user's next update into the stand-in; returns its kind."""
+        code = None if user.lang in _NO_LANGUAGE_CODE else user.lang
+        r = self.rng.random()
+        kind = "question"
+        for candidate, share in MIX:
+            if r < share:
+                kind = candidate
+                break
+            r -= share
+        user.updates += 1
+        if kind == "menu:topics":
+            standin.push_button(user.uid, "menu:topics",
+                                message_id=standin.last_message.get(user.uid, 1),
+                                language_code=code)
+        elif kind == "/start":
+            standin.push_message(user.uid, "/start", language_code=code)
+        else:
+            # Mostly in the user's language, sometimes in English or Finnish as people do.
+            lang = user.lang if self.rng.random() < 0.85 else self.rng.choice(("en", "fi"))
+            standin.push_message(user.uid, self.question(lang), language_code=code)
+        return kind
+
+
+# -- the stand-in, with bookkeeping for load ---------------------------------------------
+
+_REPLIES = frozenset({"sendMessage", "editMessageText"})
+_FAST = _REPLIES | {"answerCallbackQuery", "getUpdates"}
+
+
+@dataclass
+class Phase:
+    name: str
+    rate: float | None
+    count: int
+    pushed: int = 0
+    pushing_done: bool = False
+    first_push: float = 0.0
+    last_push: float = 0.0
+    last_reply: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    kinds: Counter[str] = field(default_factory=Counter)
+    extra_sends: int = 0
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def replied(self, latency: float, now: float) -> None:
+        self.latencies.append(latency)
+        self.last_reply = now
+        self.check()
+
+    def check(self) -> None:
+        if self.pushing_done and len(self.latencies) >= self.pushed:
+            self.done.set()
+
+
+@dataclass
+class LoadStandIn(BotApiStandIn):
+    """The tests' stand-in with a Telegram-like getUpdates (at most `limit` updates, an
+    offset confirms what came before) and cheap bookkeeping of replies per chat: the calls
+    list and per-call notifications of the base class would grow and cost more than the
+    bot under test at thousands of messages."""
+
+    users: Users | None = None
+    phase: Phase | None = None
+    queue: deque[dict[str, Any]] = field(default_factory=deque)
+    #: chat id → (push time, phase) of the update waiting for its reply.
+    inflight: dict[int, tuple[float, Phase]] = field(default_factory=dict)
+    last_message: dict[int, int] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
+    batches: list[int] = field(default_factory=list)
+    #: When the bot last fetched updates or sent something (perf_counter).
+    last_activity: float = 0.0
+    _new: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def track(self, chat_id: int, phase: Phase) -> None:
+        self.inflight[chat_id] = (time.perf_counter(), phase)
+
+    def _push(self, update: dict[str, Any]) -> None:
+        update["update_id"] = next(self._ids)
+        self.queue.append(update)
+        self._new.set()
+
+    async def _m_getUpdates(self, params: dict[str, Any]) -> Any:
+        offset = int(params.get("offset", 0))
+        limit = max(1, min(int(params.get("limit", 100)), 100))
+        timeout = min(float(params.get("timeout", 0)), 1.0)
+        queue = self.queue
+        while queue and queue[0]["update_id"] < offset:  # confirmed for good, as on Telegram
+            queue.popleft()
+        if not queue and timeout > 0:
+            self._new.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._new.wait(), timeout)
+        batch = list(itertools.islice(queue, limit))
+        if batch:
+            self.batches.append(len(batch))
+            self.last_activity = time.perf_counter()
+        return batch
+
+    async def settle(self, quiet: float = 0.5, limit: float = 120.0) -> None:
+        """Wait until the bot has nothing left to do: no update waiting, nothing sent lately."""
+        deadline = time.perf_counter() + limit
+        while time.perf_counter() < deadline:
+            if not self.queue and time.perf_counter() - self.last_activity > quiet:
+                return
+            await asyncio.sleep(0.1)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if method not in _FAST or request.match_info["token"] != self.token:
+            return await super()._handle(request)
+        params = await self._params(request)
+        result = await getattr(self, f"_m_{method}")(params)
+        if method != "getUpdates":
+            self.counts[method] += 1
+            if method in _REPLIES:
+                self._reply(int(params["chat_id"]), method, params)
+        return web.json_response({"ok": True, "result": result})
+
+    def _reply(self, chat_id: int, method: str, params: dict[str, Any]) -> None:
+        now = self.last_activity = time.perf_counter()
+        if method == "sendMessage":
+            self.last_message[chat_id] = params["message_id"]
+        waiting = self.inflight.pop(chat_id, None)
+        if waiting is None:
+            if self.phase is not None:
+                self.phase.extra_sends += 1
+            return
+        pushed_at, phase = waiting
+        phase.replied(now - pushed_at, now)
+        if self.users is not None:
+            self.users.answered(chat_id)
+
+
+# -- the bots (child processes) ----------------------------------------------------------
+
+
+def neuvo_settings(base_url: str, workdir: Path) -> Any:
+    """Neuvo's settings as production reads them, from the environment."""
+    from bot.config import Settings
+
+    os.environ.update({
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": base_url,
+        "NEUVO_CONTENT": str(ROOT / "faq"),
+        "NEUVO_DB": str(workdir / "neuvo.sqlite3"),
+        "NEUVO_KEY_FILE": str(workdir / "neuvo.key"),
+        "NEUVO_DRAFTS": str(workdir / "drafts"),
+        "ADVISER_CHAT_ID": str(ADVISERS),
+    })
+    return Settings.from_env(env_file=None)
+
+
+def build_neuvo(base_url: str, workdir: Path) -> Any:
+    from bot.app import Neuvo
+    from bot.telegram_bot import build_application
+
+    settings = neuvo_settings(base_url, workdir)
+    neuvo = Neuvo(settings, handoff=settings.adviser_chat_id is not None)
+    return build_application(neuvo, settings)
+
+
+def framework_of(app: Any) -> dict[str, Any]:
+    """The rate limiter and update processor an Application was built with."""
+    from telegram.ext import AIORateLimiter
+
+    limiter = app.bot.rate_limiter
+    described: dict[str, Any] = {"rate_limiter": None}
+    if isinstance(limiter, AIORateLimiter):
+        base = limiter._base_limiter
+        described["rate_limiter"] = {
+            "class": "AIORateLimiter",
+            "overall_max_rate": base.max_rate if base else 0,
+            "overall_time_period": base.time_period if base else 0,
+            "group_max_rate": limiter._group_max_rate,
+            "group_time_period": limiter._group_time_period,
+            "max_retries": limiter._max_retries,
+        }
+    elif limiter is not None:
+        described["rate_limiter"] = {"class": f"{type(limiter).__module__}."
+                                              f"{type(limiter).__qualname__}"}
+    processor = app.update_processor
+    described["update_processor"] = {
+        "class": f"{type(processor).__module__}.{type(processor).__qualname__}",
+        "max_concurrent_updates": processor.max_concurrent_updates,
+    }
+    return described
+
+
+def build_echo(base_url: str, framework: dict[str, Any]) -> Any:
+    """A minimal echo bot with the same rate limiter and update processor as Neuvo's build.
+
+    One MessageHandler echoes the text; a CallbackQueryHandler answers a button press and
+    sends its data, so that the same update mix gets a reply from both bots.
+    """
+    import importlib
+
+    from telegram import Update
+    from telegram.ext import (
+        AIORateLimiter,
+        ApplicationBuilder,
+        CallbackQueryHandler,
+        ContextTypes,
+        MessageHandler,
+        SimpleUpdateProcessor,
+        filters,
+    )
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_chat is not None and update.message is not None
+        await context.bot.send_message(update.effective_chat.id, update.message.text or "…")
+
+    async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None and update.effective_chat is not None
+        await query.answer()
+        await context.bot.send_message(update.effective_chat.id, query.data or "…")
+
+    builder = ApplicationBuilder().token(TOKEN).base_url(base_url)
+    limiter = framework["rate_limiter"]
+    if limiter is not None:
+        if limiter["class"] == "AIORateLimiter":
+            builder = builder.rate_limiter(AIORateLimiter(
+                overall_max_rate=limiter["overall_max_rate"],
+                overall_time_period=limiter["overall_time_period"],
+                group_max_rate=limiter["group_max_rate"],
+                group_time_period=limiter["group_time_period"],
+                max_retries=limiter["max_retries"]))
+        else:
+            module, _, name = limiter["class"].rpartition(".")
+            builder = builder.rate_limiter(getattr(importlib.import_module(module), name)())
+    processor = framework["update_processor"]
+    module, _, name = processor["class"].rpartition(".")
+    cls = getattr(importlib.import_module(module), name)
+    if cls is SimpleUpdateProcessor:
+        builder = builder.concurrent_updates(processor["max_concurrent_updates"])
+    else:
+        try:
+            builder = builder.concurrent_updates(cls(processor["max_concurrent_updates"]))
+        except TypeError:
+            builder = builder.concurrent_updates(cls())
+    app = builder.build()
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    app.add_handler(CallbackQueryHandler(press))
+    return app
+
+
+class Quotas:
+    """Switches the AIORateLimiter's Telegram quotas off (for the stand-in) and on again."""
+
+    def __init__(self, app: Any) -> None:
+        from telegram.ext import AIORateLimiter
+
+        self.limiter = app.bot.rate_limiter
+        self.active = isinstance(self.limiter, AIORateLimiter)
+        if self.active:
+            self.saved = (self.limiter._base_limiter, self.limiter._group_max_rate,
+                          self.limiter._group_time_period)
+
+    def set(self, on: bool) -> None:
+        if not self.active:
+            return
+        if on:
+            (self.limiter._base_limiter, self.limiter._group_max_rate,
+             self.limiter._group_time_period) = self.saved
+        else:
+            self.limiter._base_limiter = None
+            self.limiter._group_max_rate = 0
+            self.limiter._group_time_period = 0
+
+
+async def serve(kind: str, base_url: str, workdir: Path, framework: dict[str, Any]) -> None:
+    """The child process: run one bot against the stand-in until told to stop on stdin."""
+    from telegram import Update
+
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s", level=logging.WARNING,
+                        stream=sys.stderr)
+    app = build_neuvo(base_url, workdir) if kind == "neuvo" else build_echo(base_url, framework)
+    quotas = Quotas(app)
+    quotas.set(False)
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    assert app.updater is not None
+    # As run_polling does it (the stand-in shortens the long poll to at most a second).
+    await app.updater.start_polling(poll_interval=0.0, timeout=dt.timedelta(seconds=10),
+                                    allowed_updates=Update.ALL_TYPES)
+    await app.start()
+    print(json.dumps({"ready": True, "framework": framework_of(app)}), flush=True)
+
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    while line := (await reader.readline()).decode().strip():
+        if line == "stop":
+            break
+        if line in ("quotas on", "quotas off"):
+            quotas.set(line == "quotas on")
+            print(json.dumps({"ok": line}), flush=True)
+    await app.updater.stop()
+    await app.stop()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)
+    await app.shutdown()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"stopped": True, "ru_maxrss_mb": usage.ru_maxrss / 1024,
+                      "cpu_s": usage.ru_utime + usage.ru_stime}), flush=True)
+
+
+# -- the driver --------------------------------------------------------------------------
+
+
+class BotProcess:
+    def __init__(self, kind: str, base_url: str, workdir: Path,
+                 framework: dict[str, Any]) -> None:
+        self.kind = kind
+        self.stderr_path = workdir / f"{kind}.stderr"
+        self._stderr = open(self.stderr_path, "wb")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--serve", kind,
+             "--base-url", base_url, "--workdir", str(workdir),
+             "--framework", json.dumps(framework)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
+            cwd=str(ROOT), env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        self.pid = self.proc.pid
+        self._ticks = os.sysconf("SC_CLK_TCK")
+
+    async def message(self, timeout: float) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        line = await asyncio.wait_for(asyncio.to_thread(self.proc.stdout.readline), timeout)
+        if not line:
+            raise RuntimeError(f"the {self.kind} bot exited; see {self.stderr_path}:\n"
+                               + self.stderr_path.read_text()[-3000:])
+        return dict(json.loads(line))
+
+    async def command(self, text: str) -> dict[str, Any]:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(text.encode() + b"\n")
+        self.proc.stdin.flush()
+        return await self.message(30)
+
+    def rss_mb(self) -> float:
+        return self._status("VmRSS")
+
+    def hwm_mb(self) -> float:
+        return self._status("VmHWM")
+
+    def _status(self, key: str) -> float:
+        try:
+            with open(f"/proc/{self.pid}/status") as fh:
+                for line in fh:
+                    if line.startswith(key + ":"):
+                        return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return 0.0
+
+    def cpu_s(self, main_thread: bool = False) -> float:
+        """CPU seconds of the process (all threads), or of its main thread (the event loop)."""
+        path = f"/proc/{self.pid}/task/{self.pid}/stat" if main_thread else f"/proc/{self.pid}/stat"
+        try:
+            with open(path) as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / self._ticks
+        except OSError:
+            return 0.0
+
+    def errors(self) -> int:
+        self._stderr.flush()
+        text = self.stderr_path.read_text(errors="replace")
+        return sum(1 for line in text.splitlines() if line.startswith(("ERROR", "CRITICAL")))
+
+    async def stop(self) -> dict[str, Any]:
+        try:
+            result = await self.command("stop")
+        finally:
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            self._stderr.close()
+        return result
+
+
+@dataclass
+class Plan:
+    rates: tuple[float, ...]
+    seconds: float
+    burst: int
+    warmup: int
+    users: int
+    drain_seconds: float
+    quota_rate: float
+    quota_seconds: float
+
+
+FULL = Plan(rates=(50, 100, 200, 400, 800), seconds=6, burst=2000, warmup=400, users=2000,
+            drain_seconds=120, quota_rate=100, quota_seconds=4)
+QUICK = Plan(rates=(50, 100, 200, 400, 800), seconds=1.2, burst=800, warmup=100, users=1000,
+             drain_seconds=40, quota_rate=100, quota_seconds=1.5)
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    k = (len(sorted_values) - 1) * q
+    lo = int(k)
+    hi = min(lo + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (k - lo)
+
+
+async def run_phase(standin: LoadStandIn, users: Users, bot: BotProcess, name: str,
+                    rate: float | None, count: int, drain_seconds: float) -> dict[str, Any]:
+    phase = Phase(name, rate, count)
+    standin.phase = phase
+    batches_before = len(standin.batches)
+    calls_before = Counter(standin.counts)
+    rss_peak = bot.rss_mb()
+    cpu_before, main_before = bot.cpu_s(), bot.cpu_s(main_thread=True)
+    driver_before = time.process_time()
+
+    async def sample() -> None:
+        nonlocal rss_peak
+        while True:
+            rss_peak = max(rss_peak, bot.rss_mb())
+            await asyncio.sleep(0.05)
+
+    sampler = asyncio.create_task(sample())
+    start = time.perf_counter()
+    phase.first_push = start
+    for k in range(count):
+        if rate is not None:
+            delay = start + k / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            elif k % 50 == 0:
+                await asyncio.sleep(0)  # behind schedule: still let the stand-in serve
+        user = users.take()
+        phase.kinds[users.send_next(standin, user)] += 1
+        standin.track(user.uid, phase)
+        phase.pushed += 1
+    phase.last_push = time.perf_counter()
+    phase.pushing_done = True
+    phase.check()
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(phase.done.wait(), drain_seconds)
+    sampler.cancel()
+    end = phase.last_reply if phase.done.is_set() else time.perf_counter()
+    wall = max(end - start, 1e-9)
+    cpu = bot.cpu_s() - cpu_before
+    main_cpu = bot.cpu_s(main_thread=True) - main_before
+    driver_cpu = time.process_time() - driver_before
+    lat = sorted(x * 1000 for x in phase.latencies)
+    batches = standin.batches[batches_before:]
+    calls = Counter(standin.counts)
+    calls.subtract(calls_before)
+    # Whoever is still waiting (a timed-out phase) is forgotten, so the next phase starts clean.
+    for chat_id in [c for c, (_, p) in standin.inflight.items() if p is phase]:
+        del standin.inflight[chat_id]
+    return {
+        "phase": name,
+        "offered_per_s": rate,
+        "pushed_per_s": round(count / max(phase.last_push - start, 1e-9), 1),
+        "updates": count,
+        "kinds": dict(phase.kinds),
+        "replied": len(lat),
+        "unanswered": count - len(lat),
+        "seconds": round(wall, 3),
+        "handled_per_s": round(len(lat) / wall, 1),
+        "p50_ms": round(percentile(lat, 0.50), 1),
+        "p95_ms": round(percentile(lat, 0.95), 1),
+        "p99_ms": round(percentile(lat, 0.99), 1),
+        "max_ms": round(lat[-1], 1) if lat else None,
+        "peak_rss_mb": round(rss_peak, 1),
+        "bot_cpu_pct": round(100 * cpu / wall, 1),
+        "bot_main_thread_cpu_pct": round(100 * main_cpu / wall, 1),
+        "bot_cpu_ms_per_update": round(1000 * cpu / max(len(lat), 1), 2),
+        "driver_cpu_pct": round(100 * driver_cpu / wall, 1),
+        "api_calls": {k: v for k, v in calls.items() if v},
+        "extra_sends": phase.extra_sends,
+        "getupdates_mean_batch": round(statistics.fmean(batches), 1) if batches else 0,
+        "distinct_users_so_far": len(users.by_id),
+    }
+
+
+class PySpy:
+    """py-spy sampling the bot process (all threads, so aiosqlite's too) to a raw file."""
+
+    def __init__(self, pid: int, output: Path) -> None:
+        exe = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which(
+            "py-spy")
+        if exe is None:
+            raise SystemExit("--py-spy needs py-spy: .venv/bin/pip install py-spy")
+        self.output = output
+        self.proc = subprocess.Popen(
+            [exe, "record", "--pid", str(pid), "--rate", "250", "--format", "raw",
+             "--output", str(output), "--nonblocking", "--threads"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+#: Where a sample's time goes, by the first frame from the leaf up that is not generic plumbing
+#: (the event loop, json, dataclasses…): (category, path prefixes, function names).
+_CATEGORIES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("SQLite statements (aiosqlite thread)", (), ("_connection_worker_thread",)),
+    ("aiosqlite hand-offs (futures, queue, wake-ups)", ("aiosqlite/",), ()),
+    ("language identification", ("bot/langid",), ()),
+    ("matcher", ("bot/matching", "bot/analysis", "bot/lexicon", "bot/normalize"), ()),
+    ("Neuvo storage and outbox code", ("bot/storage", "bot/outbox", "bot/tickets",
+                                       "bot/handoff", "bot/local_guide"), ()),
+    ("Neuvo conversation, texts, rendering", ("bot/", "babel/"), ()),
+    ("HTTP client (httpx, httpcore, anyio, h11)", ("httpx/", "httpcore/", "anyio/", "h11/",
+                                                    "sniffio/"), ()),
+    ("python-telegram-bot (objects, JSON, handlers)", ("telegram/",), ()),
+    ("failed imports (httpcore without sniffio)", ("<frozen importlib",), ()),
+)
+_GENERIC = ("asyncio/", "selectors", "json/", "dataclasses", "urllib/", "contextlib", "typing",
+            "enum", "functools", "threading", "socket", "weakref", "re/", "logging/", "abc",
+            "collections/", "copy", "datetime", "ipaddress", "email/", "http/")
+
+
+def _category(frames: list[str]) -> str:
+    for frame in reversed(frames):
+        name, _, where = frame.partition(" (")
+        if any(name.startswith(f) for _, _, names in _CATEGORIES for f in names):
+            return next(c for c, _, names in _CATEGORIES if any(name.startswith(f)
+                                                                 for f in names))
+        if any(where.startswith(g) for g in _GENERIC):
+            continue
+        for category, prefixes, _ in _CATEGORIES:
+            if prefixes and where.startswith(prefixes):
+                return category
+        if where.startswith("load.py"):
+            continue
+        return f"other ({where.split(':')[0]})"
+    return "event loop (select, callbacks)" if frames else "no Python frame (C code, GIL)"
+
+
+def summarise_profile(path: Path, top: int = 25) -> dict[str, list[tuple[str, float]]]:
+    """Shares of py-spy samples: per thread, per category, per function (self, inclusive)."""
+    own: Counter[str] = Counter()
+    inclusive: Counter[str] = Counter()
+    threads: Counter[str] = Counter()
+    categories: Counter[str] = Counter()
+    total = 0
+    for line in path.read_text(errors="replace").splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not count_text.isdigit():
+            continue
+        count = int(count_text)
+        frames = stack.split(";")
+        total += count
+        thread = frames[0].split(": ", 1)[-1]
+        threads[thread] += count
+        frames = frames[1:]
+        categories[f"{'main' if thread == 'MainThread' else 'other'} thread: "
+                   f"{_category(frames)}"] += count
+        names = [f.split(" (")[0] + " (" + f.split(" (")[1].split(":")[0].rsplit("/", 1)[-1]
+                 + ")" if " (" in f else f for f in frames]
+        if names:
+            own[names[-1]] += count
+        for name in set(names):
+            inclusive[name] += count
+    if not total:
+        return {}
+
+    def shares(counter: Counter[str], n: int = top) -> list[tuple[str, float]]:
+        return [(name, round(100 * k / total, 1)) for name, k in counter.most_common(n)]
+
+    return {"threads": shares(threads), "categories": shares(categories, 40),
+            "self": shares(own), "inclusive": shares(inclusive)}
+
+
+async def run_bot(kind: str, plan: Plan, framework: dict[str, Any], workdir: Path,
+                  py_spy: Path | None) -> dict[str, Any]:
+    standin = LoadStandIn(token=TOKEN)
+    await standin.start()
+    users = Users(plan.users)
+    standin.users = users
+    bot_dir = workdir / kind
+    bot_dir.mkdir()
+    started = time.perf_counter()
+    bot = BotProcess(kind, standin.base_url, bot_dir, framework)
+    try:
+        ready = await bot.message(120)
+        startup = time.perf_counter() - started
+        await asyncio.sleep(0.5)
+        idle_rss = bot.rss_mb()
+        print(f"  {kind}: ready in {startup:.1f} s, {idle_rss:.0f} MB", file=sys.stderr)
+        warm = await run_phase(standin, users, bot, "warm-up", 200, plan.warmup,
+                               plan.drain_seconds)
+        spy = PySpy(bot.pid, py_spy) if py_spy is not None else None
+        phases = []
+        for rate in plan.rates:
+            await standin.settle()
+            count = int(rate * plan.seconds)
+            result = await run_phase(standin, users, bot, f"{rate:g}/s", rate, count,
+                                     plan.drain_seconds)
+            phases.append(result)
+            print(f"  {kind} {result['phase']}: {result['handled_per_s']}/s, "
+                  f"p95 {result['p95_ms']} ms", file=sys.stderr)
+        await standin.settle()
+        burst = await run_phase(standin, users, bot, f"burst {plan.burst}", None, plan.burst,
+                                plan.drain_seconds)
+        phases.append(burst)
+        print(f"  {kind} burst: {burst['handled_per_s']}/s, p95 {burst['p95_ms']} ms",
+              file=sys.stderr)
+        if spy is not None:
+            spy.stop()
+        await standin.settle()
+        await bot.command("quotas on")
+        quota = await run_phase(standin, users, bot, f"{plan.quota_rate:g}/s, Telegram quotas on",
+                                plan.quota_rate, int(plan.quota_rate * plan.quota_seconds),
+                                plan.drain_seconds)
+        hwm = bot.hwm_mb()
+        errors = bot.errors()
+        stopped = await bot.stop()
+    finally:
+        if bot.proc.poll() is None:
+            bot.proc.kill()
+            bot.proc.wait()
+        await standin.stop()
+    return {
+        "bot": kind,
+        "framework": ready["framework"],
+        "startup_s": round(startup, 2),
+        "idle_rss_mb": round(idle_rss, 1),
+        "peak_rss_mb": round(hwm, 1),
+        "errors_logged": errors,
+        "cpu_s": stopped.get("cpu_s"),
+        "warmup": warm,
+        "phases": phases,
+        "quotas_on": quota,
+        "distinct_users": len(users.by_id),
+    }
+
+
+# -- the matcher -------------------------------------------------------------------------
+
+
+def matcher_throughput(quick: bool) -> list[dict[str, Any]]:
+    from matching_latency import synthetic_documents
+
+    from bot.knowledge import Knowledge
+    from bot.matching import Document, Matcher
+
+    knowledge = Knowledge.load(ROOT / "faq")
+    content = knowledge.content
+    bundled = [Document(id=entry.id, lang=lang, question=text.question,
+                        alternates=text.alternates, answer=text.answer, keywords=entry.keywords)
+               for entry in content.entries.values() for lang, text in entry.texts.items()]
+    queries = [q for qs in QUESTIONS.values() for q in qs]
+    rounds = 3 if quick else 10
+    rows = []
+    for name, docs in (("bundled faq/", bundled),
+                       (f"{SYNTHETIC_ENTRIES} synthetic + faq/",
+                        bundled + synthetic_documents(bundled, SYNTHETIC_ENTRIES))):
+        start = time.perf_counter()
+        matcher = Matcher(docs, content.glossary)
+        build = time.perf_counter() - start
+        matcher.match("warm up")
+        times = []
+        begin = time.perf_counter()
+        for _ in range(rounds):
+            for query in queries:
+                t = time.perf_counter()
+                matcher.match(query)
+                times.append((time.perf_counter() - t) * 1000)
+        elapsed = time.perf_counter() - begin
+        times.sort()
+        rows.append({
+            "content": name,
+            "entries": len({d.id for d in docs}),
+            "documents": len(docs),
+            "build_s": round(build, 2),
+            "queries": len(times),
+            "matches_per_s": round(len(times) / elapsed, 1),
+            "p50_ms": round(percentile(times, 0.5), 2),
+            "p95_ms": round(percentile(times, 0.95), 2),
+            "p99_ms": round(percentile(times, 0.99), 2),
+        })
+    return rows
+
+
+# -- the report --------------------------------------------------------------------------
+
+
+def fmt(value: Any, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def report(results: dict[str, Any]) -> str:
+    bots = {b["bot"]: b for b in results["bots"]}
+    echo, neuvo = bots["echo"], bots["neuvo"]
+    lines = [
+        f"Load benchmark ({results['mode']}), {results['machine']['cpus']} CPUs "
+        f"{results['machine']['cpu']}, Python {results['machine']['python']}, "
+        f"python-telegram-bot {results['machine']['ptb']}.",
+        "",
+        "Framework settings of both bots (from Neuvo's build): rate limiter "
+        f"`{json.dumps(neuvo['framework']['rate_limiter'])}` with Telegram's quotas lifted "
+        "for the rate phases; update processor "
+        f"`{neuvo['framework']['update_processor']['class']}"
+        f"({neuvo['framework']['update_processor']['max_concurrent_updates']})`.",
+        "",
+        "| offered | echo handled/s | Neuvo handled/s | Neuvo/echo | echo p50 / p95 / p99 ms "
+        "| Neuvo p50 / p95 / p99 ms | echo peak RSS MB | Neuvo peak RSS MB "
+        "| echo CPU % (main thread) | Neuvo CPU % (main thread) | unanswered (echo/Neuvo) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for e, n in zip([*echo["phases"], echo["quotas_on"]], [*neuvo["phases"], neuvo["quotas_on"]],
+                    strict=True):
+        ratio = n["handled_per_s"] / e["handled_per_s"] if e["handled_per_s"] else float("nan")
+        lines.append(
+            f"| {e['phase']} | {fmt(e['handled_per_s'], 0)} | {fmt(n['handled_per_s'], 0)} "
+            f"| {ratio:.0%} "
+            f"| {fmt(e['p50_ms'], 0)} / {fmt(e['p95_ms'], 0)} / {fmt(e['p99_ms'], 0)} "
+            f"| {fmt(n['p50_ms'], 0)} / {fmt(n['p95_ms'], 0)} / {fmt(n['p99_ms'], 0)} "
+            f"| {fmt(e['peak_rss_mb'], 0)} | {fmt(n['peak_rss_mb'], 0)} "
+            f"| {fmt(e['bot_cpu_pct'], 0)} ({fmt(e['bot_main_thread_cpu_pct'], 0)}) "
+            f"| {fmt(n['bot_cpu_pct'], 0)} ({fmt(n['bot_main_thread_cpu_pct'], 0)}) "
+            f"| {e['unanswered']} / {n['unanswered']} |")
+    lines += [
+        "",
+        f"Start-up: echo {echo['startup_s']} s, Neuvo {neuvo['startup_s']} s. Idle RSS: echo "
+        f"{echo['idle_rss_mb']} MB, Neuvo {neuvo['idle_rss_mb']} MB; peak RSS over the run: "
+        f"echo {echo['peak_rss_mb']} MB, Neuvo {neuvo['peak_rss_mb']} MB. Errors logged: echo "
+        f"{echo['errors_logged']}, Neuvo {neuvo['errors_logged']}. Simulated users: "
+        f"{neuvo['distinct_users']} (Neuvo run).",
+        "",
+        "| matcher content | entries | documents | build s | matches/s | p50 ms | p95 ms "
+        "| p99 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in results["matcher"]:
+        lines.append(f"| {row['content']} | {row['entries']:,} | {row['documents']:,} "
+                     f"| {row['build_s']} | {row['matches_per_s']:,.0f} | {row['p50_ms']} "
+                     f"| {row['p95_ms']} | {row['p99_ms']} |")
+    verdict = results["verdict"]
+    lines += [
+        "",
+        f"Done-when: Neuvo's best {verdict['neuvo_best_per_s']:.0f} updates/s (target ≥ "
+        f"{TARGET}); {verdict['share_of_echo']:.0%} of the echo bot's "
+        f"{verdict['echo_best_per_s']:.0f}/s (target ≥ {TARGET_SHARE:.0%}) → "
+        f"{'met' if verdict['met'] else 'NOT met'}.",
+    ]
+    return "\n".join(lines)
+
+
+def verdict(results: dict[str, Any]) -> dict[str, Any]:
+    bots = {b["bot"]: b for b in results["bots"]}
+
+    def best(bot: dict[str, Any]) -> float:
+        return max(p["handled_per_s"] for p in bot["phases"] if p["unanswered"] == 0)
+
+    echo_best, neuvo_best = best(bots["echo"]), best(bots["neuvo"])
+    share = neuvo_best / echo_best if echo_best else 0.0
+    return {"neuvo_best_per_s": neuvo_best, "echo_best_per_s": echo_best,
+            "share_of_echo": round(share, 3),
+            "met": neuvo_best >= TARGET and share >= TARGET_SHARE}
+
+
+def machine() -> dict[str, Any]:
+    import telegram
+
+    cpu = platform.processor() or "?"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {"cpus": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
+            "ptb": telegram.__version__}
+
+
+async def drive(args: argparse.Namespace) -> dict[str, Any]:
+    plan = QUICK if args.quick else FULL
+    began = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="neuvo-load-") as tmp:
+        workdir = Path(tmp)
+        # Both bots get the framework settings Neuvo's build has.
+        probe = workdir / "probe"
+        probe.mkdir()
+        framework = framework_of(build_neuvo("http://127.0.0.1:9/bot", probe))
+        bots = []
+        for kind in ("echo", "neuvo"):
+            print(f"{kind} bot…", file=sys.stderr)
+            bots.append(await run_bot(kind, plan, framework, workdir,
+                                      args.py_spy if kind == "neuvo" else None))
+    print("matcher…", file=sys.stderr)
+    matcher = matcher_throughput(args.quick)
+    results: dict[str, Any] = {
+        "mode": "quick" if args.quick else "full",
+        "machine": machine(),
+        "plan": plan.__dict__,
+        "bots": bots,
+        "matcher": matcher,
+    }
+    results["verdict"] = verdict(results)
+    results["run_seconds"] = round(time.perf_counter() - began, 1)
+    if args.py_spy is not None:
+        results["profile"] = summarise_profile(args.py_spy)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a shorter run (about a minute)")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--py-spy", type=Path, metavar="FILE",
+                        help="profile the Neuvo bot during the rate phases with py-spy "
+                             "(collapsed stacks to FILE, a summary printed)")
+    parser.add_argument("--serve", choices=("echo", "neuvo"), help=argparse.SUPPRESS)
+    parser.add_argument("--base-url", help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--framework", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        asyncio.run(serve(args.serve, args.base_url, args.workdir, json.loads(args.framework)))
+        return
+    results = asyncio.run(drive(args))
+    print(report(results))
+    if "profile" in results:
+        print("\nWhere the Neuvo bot process spends its time (share of py-spy samples):")
+        for title in ("threads", "categories", "self", "inclusive"):
+            print(f"\n{title}:")
+            for name, share in results["profile"][title]:
+                print(f"  {share:5.1f} %  {name}")
+    print(f"\nRun took {results['run_seconds']} s.")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()

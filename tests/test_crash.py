@@ -1,0 +1,92 @@
+"""SIGKILL during load: the database stays sound, no ticket and no pending reply is lost."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.botapi import BotApiStandIn
+from tests.paths import FAQ, ROOT
+
+ADVISERS = -100555
+USERS = range(301, 341)
+
+
+def bot_env(standin: BotApiStandIn, db: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "NEUVO_"))}
+    env.update(TELEGRAM_BOT_TOKEN=standin.token, TELEGRAM_BASE_URL=standin.base_url,
+               NEUVO_DB=str(db), NEUVO_CONTENT=str(FAQ), ADVISER_CHAT_ID=str(ADVISERS),
+               NEUVO_RELOAD_SECONDS="0", NEUVO_ADVISER_HOURS="mon-sun 00:00-23:59")
+    return env
+
+
+async def start_bot(standin: BotApiStandIn, db: Path, log: Path) -> asyncio.subprocess.Process:
+    before = len(standin.sent(method="setMyCommands"))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "run_bot.py", cwd=ROOT, env=bot_env(standin, db),
+        stdin=asyncio.subprocess.DEVNULL, stdout=log.open("ab"), stderr=asyncio.subprocess.STDOUT,
+    )
+    await standin.wait_for("setMyCommands", count=before + 11, timeout=60)  # started
+    return process
+
+
+def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
+async def test_sigkill_during_load(standin: BotApiStandIn, tmp_path: Path) -> None:
+    db, log = tmp_path / "neuvo.sqlite3", tmp_path / "bot.log"
+    # Telegram is down for sends: every reply has to wait in the outbox.
+    standin.fault = lambda method, params: (502, "Bad Gateway") if method in (
+        "sendMessage", "createForumTopic") else None
+    process = await start_bot(standin, db, log)
+    for user in USERS:
+        standin.push_message(user, "Miten saan Kela-kortin?", language_code="fi")
+    for user in USERS[:10]:
+        standin.push_message(user, "/adviser Where is my residence permit?", language_code="en")
+        standin.push_button(user, "adv:send", message_id=1, language_code="en")
+    # Kill the bot while it is still working through the load.
+    for _ in range(600):  # until some tickets exist, while replies are still being made
+        if db.exists() and rows(db, "SELECT COUNT(*) FROM tickets")[0][0] >= 5:
+            break
+        await asyncio.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    await process.wait()
+
+    assert rows(db, "PRAGMA integrity_check") == [("ok",)]
+    pending = rows(db, "SELECT chat_id, COUNT(*) FROM outbox GROUP BY chat_id")
+    tickets_before = rows(db, "SELECT COUNT(*) FROM tickets")[0][0]
+    assert pending, "replies were waiting in the outbox when the bot was killed"
+    assert tickets_before > 0, "tickets were created before the kill"
+    ticket_posts = rows(db, f"SELECT COUNT(*) FROM outbox WHERE chat_id = {ADVISERS}")[0][0]
+
+    # Telegram works again and the bot restarts: every stored reply goes out exactly once.
+    standin.fault = None
+    process = await start_bot(standin, db, log)
+    try:
+        expected = sum(count for _, count in pending)
+        await standin.wait_for("sendMessage", count=expected, timeout=60)
+        await asyncio.sleep(0.5)  # would any duplicate show up?
+        delivered: dict[int, int] = {}
+        for call in standin.sent():
+            delivered[call.params["chat_id"]] = delivered.get(call.params["chat_id"], 0) + 1
+        for chat_id, count in pending:
+            assert delivered.get(chat_id, 0) >= count
+        for chat_id, count in delivered.items():
+            texts = [c.params["text"] for c in standin.sent(chat_id)]
+            assert len(texts) == len(set(texts)), f"a message to {chat_id} was sent twice"
+        assert rows(db, "SELECT COUNT(*) FROM outbox") == [(0,)]
+        assert rows(db, "SELECT COUNT(*) FROM tickets")[0][0] >= tickets_before
+        # Every ticket created before the kill reached the advisers, and is mapped to its post.
+        assert len(standin.sent(ADVISERS)) >= ticket_posts
+        assert rows(db, "SELECT COUNT(*) FROM tickets WHERE group_message_id IS NULL") == [(0,)]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 30)
+    assert rows(db, "PRAGMA integrity_check") == [("ok",)]
