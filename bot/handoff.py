@@ -20,8 +20,8 @@ from bot.i18n import I18n, Translator
 from bot.opening_hours import OpeningHours, format_moment
 from bot.privacy import mask_personal_data
 from bot.replies import AdviserPost, Button, Delivery, Message, Outcome, button, escape, say
-from bot.storage import Storage
 from bot.report import published
+from bot.storage import Storage
 from bot.tickets import Ticket, TicketStore
 from bot.usage import Usage
 

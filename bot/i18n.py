@@ -55,7 +55,7 @@ class Translator:
 
     def html(self, message: str, **html_values: str) -> str:
         """The translation as HTML: the text is escaped, the values go in as given."""
-        return escape(self.translations.gettext(message)).format(**html_values)
+        return escape(self.translations.gettext(message), quote=False).format(**html_values)
 
     def date(self, value: dt.date) -> str:
         return format_date(value, format="medium", locale=babel_locale(self.lang))

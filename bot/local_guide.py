@@ -14,7 +14,8 @@ from collections.abc import Callable
 from rapidfuzz import fuzz, process
 
 from bot import bidi, texts
-from bot.directory import HELSINKI, Directory, Municipality, render
+from bot.directory import Directory, Municipality, render
+from bot.finnish_time import now_in_helsinki
 from bot.i18n import Translator
 from bot.knowledge import Knowledge
 from bot.replies import Button, Message, Outcome, button, escape, say
@@ -27,10 +28,6 @@ MUNICIPALITIES_PER_PAGE = 8
 NAME_MATCH_CUTOFF = 70
 #: The pending-state kind while we wait for a typed municipality name.
 PENDING_MUNICIPALITY = "municipality"
-
-
-def now_in_helsinki() -> dt.datetime:
-    return dt.datetime.now(HELSINKI)
 
 
 class LocalGuide:

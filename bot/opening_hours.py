@@ -10,13 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime, format_skeleton, get_day_names
 
+from bot.finnish_time import HELSINKI
 from bot.languages import babel_locale
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _RULE_RE = re.compile(
     r"^(?P<first>[a-z]{3})(?:-(?P<last>[a-z]{3}))?\s+"

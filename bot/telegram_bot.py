@@ -34,8 +34,8 @@ from bot import texts
 from bot.app import Neuvo
 from bot.config import Settings
 from bot.conversation import Conversation, User
+from bot.finnish_time import HELSINKI
 from bot.languages import LANGUAGES
-from bot.opening_hours import HELSINKI
 from bot.outbox import Outbox
 from bot.replies import AdviserPost, Outcome
 from bot.telegram_sender import NO_PREVIEW, Sender, markup

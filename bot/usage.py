@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.directory.schedule import HELSINKI
+from bot.finnish_time import HELSINKI
 
 # Events (what happened) and dimensions (what it is counted by) in `usage_counts`.
 PEOPLE = "people"

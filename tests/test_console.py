@@ -53,3 +53,17 @@ def test_broken_content_is_reported_with_file_and_line(tmp_path: Path) -> None:
     result = run("hello\n", "--console", env={"NEUVO_CONTENT": str(tmp_path)})
     assert result.returncode == 1
     assert "entries/x.yaml:2" in result.stderr and "tab" in result.stderr
+
+
+def test_iisalmi_language_cafe_in_somali() -> None:
+    result = run("/menu\n#3\nIisalmi\n#1\n", "--console", "--lang", "so")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Degmada: Iisalmi" in out or "Iisalmi" in out
+    sessions = [line for line in out.splitlines() if line.startswith("🗓")]
+    assert len(sessions) >= 2  # the next weeks' sessions
+    assert all("17:00" in s or "18:00" in s for s in sessions)  # 24-hour times
+    english_months = ("January", "February", "March", "April", "May", "June", "July",
+                      "August", "September", "October", "November", "December")
+    assert not any(month in out for month in english_months)
+    assert "Kafeega luqadda" in out  # Somali

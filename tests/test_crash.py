@@ -78,7 +78,7 @@ async def test_sigkill_during_load(standin: BotApiStandIn, tmp_path: Path) -> No
             delivered[call.params["chat_id"]] = delivered.get(call.params["chat_id"], 0) + 1
         for chat_id, count in pending:
             assert delivered.get(chat_id, 0) >= count
-        for chat_id, count in delivered.items():
+        for chat_id in delivered:
             texts = [c.params["text"] for c in standin.sent(chat_id)]
             assert len(texts) == len(set(texts)), f"a message to {chat_id} was sent twice"
         assert rows(db, "SELECT COUNT(*) FROM outbox") == [(0,)]

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from bot.opening_hours import DAYS, HELSINKI, OpeningHours
+from bot.finnish_time import HELSINKI
+from bot.opening_hours import DAYS, OpeningHours
 from tests.botapi import BotApiStandIn, Call
 from tests.conftest import ADVISERS, RunningBot, make_settings
 

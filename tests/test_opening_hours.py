@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from bot.opening_hours import HELSINKI, OpeningHours, format_moment
+from bot.finnish_time import HELSINKI
+from bot.opening_hours import OpeningHours, format_moment
 
 HOURS = OpeningHours.parse("mon-fri 09:00-16:00; sat 10:00-12:00")
 

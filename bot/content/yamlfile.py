@@ -233,7 +233,8 @@ def text_list(
     return tuple(items)
 
 
-def parse_date(doc: YamlDoc, value: Any, path: tuple[str, ...], report: Report) -> dt.date | None:
+def as_date(value: Any) -> dt.date | None:
+    """A YAML date (PyYAML reads 2026-11-20 as a date) or an ISO text; None otherwise."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -242,7 +243,14 @@ def parse_date(doc: YamlDoc, value: Any, path: tuple[str, ...], report: Report) 
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            pass
+            return None
+    return None
+
+
+def parse_date(doc: YamlDoc, value: Any, path: tuple[str, ...], report: Report) -> dt.date | None:
+    parsed = as_date(value)
+    if parsed is not None:
+        return parsed
     report.error(
         doc.file, doc.line(*path), f"'{path[-1]}' must be a date written as YYYY-MM-DD"
     )

@@ -46,7 +46,7 @@ from bot.directory.model import (
     Municipality,
     Occurrence,
 )
-from bot.directory.schedule import HELSINKI
+from bot.finnish_time import HELSINKI
 
 __all__ = [
     "HELSINKI",

@@ -20,7 +20,7 @@ from bot.directory.fields import language_code
 from bot.directory.loader import DIRECTORY_DIR, validate_directory
 from bot.directory.model import Interest, Municipality
 from bot.directory.render import activity_html, advising_list_html, upcoming_html
-from bot.directory.schedule import HELSINKI
+from bot.finnish_time import HELSINKI
 from bot.i18n import I18n
 from bot.languages import LANGUAGES
 

@@ -17,6 +17,7 @@ from babel import localedata
 from bot.content.yamlfile import (
     Report,
     YamlDoc,
+    as_date,
     clean_text,
     parse_date,
     text_list,
@@ -66,7 +67,7 @@ def date_list(doc: YamlDoc, value: Any, path: Path, report: Report) -> tuple[dt.
     items = value if isinstance(value, list) else [value]
     days: list[dt.date] = []
     for i, item in enumerate(items):
-        day = _as_date(item)
+        day = as_date(item)
         if day is None:
             line = doc.line(*path, i) if isinstance(value, list) else doc.line(*path)
             report.error(doc.file, line,
@@ -74,19 +75,6 @@ def date_list(doc: YamlDoc, value: Any, path: Path, report: Report) -> tuple[dt.
         else:
             days.append(day)
     return tuple(days)
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def flag(doc: YamlDoc, data: Mapping[str, Any], path: Path, report: Report) -> bool | None:

@@ -34,7 +34,7 @@ from bot.directory.model import (
     Municipality,
     Texts,
 )
-from bot.directory.schedule import HELSINKI
+from bot.finnish_time import HELSINKI
 from bot.languages import LANGUAGES
 
 DIRECTORY_DIR = "directory"

@@ -13,7 +13,7 @@ import datetime as dt
 from babel.dates import format_interval, format_skeleton, get_datetime_format
 from babel.numbers import format_currency
 
-from bot.directory.schedule import HELSINKI
+from bot.finnish_time import HELSINKI
 from bot.languages import babel_locale
 
 #: Digits of the CLDR numbering systems our locales default to besides "latn".
