@@ -19,7 +19,7 @@ from bot.languages import LANGUAGES, REFERENCE_LANGUAGE, normalise_code
 from bot.local_guide import LocalGuide
 from bot.matching import MatchResult
 from bot.privacy import mask_personal_data
-from bot.replies import Button, Message, Outcome, button, escape, say
+from bot.replies import Button, Message, Outcome, button, escape, number, say
 from bot.retention import DEFAULT_RETENTION_DAYS, forget_user
 from bot.storage import Storage, UserRecord
 from bot.usage import Usage
@@ -177,20 +177,21 @@ class Conversation:
         if kind == "q" and rest in content.entries:
             return Outcome([self._answer(t, content.entries[rest], None)])
         if kind == "s":
-            qid, _, entry_id = rest.partition(":")
-            entry = content.entries.get(entry_id)
-            if qid.isdigit() and entry is not None:
-                await self.storage.resolve_suggestion(int(qid), pid, entry_id)
-                return Outcome([self._answer(t, entry, int(qid))])
-        if kind == "nm" and rest.isdigit():
-            await self.storage.set_feedback(int(rest), pid, helpful=False)
+            text_id, _, entry_id = rest.partition(":")
+            qid, entry = number(text_id), content.entries.get(entry_id)
+            if qid is not None and entry is not None:
+                await self.storage.resolve_suggestion(qid, pid, entry_id)
+                return Outcome([self._answer(t, entry, qid)])
+        if kind == "nm" and (qid := number(rest)) is not None:
+            await self.storage.set_feedback(qid, pid, helpful=False)
             return Outcome([self._no_answer(t, record.municipality)])
         if kind == "fb":
-            qid, _, value = rest.partition(":")
-            if qid.isdigit() and value in ("1", "0"):
+            text_id, _, value = rest.partition(":")
+            qid = number(text_id)
+            if qid is not None and value in ("1", "0"):
                 helpful = value == "1"
-                if await self.storage.set_feedback(int(qid), pid, helpful):
-                    entry = content.entries.get(await self.storage.question_entry(int(qid), pid)
+                if await self.storage.set_feedback(qid, pid, helpful):
+                    entry = content.entries.get(await self.storage.question_entry(qid, pid)
                                                 or "")
                     await self.usage.feedback(t.lang, entry.topic if entry else None, helpful)
                     if helpful:

@@ -14,16 +14,28 @@ from collections.abc import Callable
 from pathlib import Path
 
 import yaml
+from babel.dates import format_timedelta
 
 from bot import bidi, texts
 from bot.i18n import I18n, Translator
+from bot.languages import babel_locale
 from bot.opening_hours import OpeningHours, format_moment
 from bot.privacy import mask_personal_data
-from bot.replies import AdviserPost, Button, Delivery, Message, Outcome, button, escape, say
-from bot.report import published
+from bot.replies import (
+    AdviserPost,
+    Button,
+    Delivery,
+    Message,
+    Outcome,
+    button,
+    escape,
+    number,
+    say,
+)
+from bot.report import NOT_SHOWN, published
 from bot.storage import Storage
 from bot.tickets import Ticket, TicketStore
-from bot.usage import Usage
+from bot.usage import REPLY_BUCKETS, Usage
 
 #: Longest message passed on to advisers; the rest is cut with a note to the user.
 MAX_RELAY_CHARS = 1500
@@ -314,16 +326,17 @@ class Handoff:
             return Outcome([await self._stats()])
         if name not in ("close", "ban", "unban", "faq"):
             return None
-        number = args.strip().lstrip("#")
-        if not number.isdigit():
+        ticket_id = number(args.strip().lstrip("#"))
+        if ticket_id is None:
             return Outcome([Message(d.html(texts.DESK_USAGE, command=name))])
-        return await self._ticket_action(name, int(number))
+        return await self._ticket_action(name, ticket_id)
 
     async def desk_button(self, data: str) -> Outcome:
-        _, action, number = [*data.split(":"), "", ""][:3]
-        if action not in ("take", "close", "faq") or not number.isdigit():
+        _, action, text_id = [*data.split(":"), "", ""][:3]
+        ticket_id = number(text_id)
+        if action not in ("take", "close", "faq") or ticket_id is None:
             return Outcome()
-        outcome = await self._ticket_action(action, int(number))
+        outcome = await self._ticket_action(action, ticket_id)
         toast = outcome.messages[0].html if outcome.messages else None
         return Outcome(outcome.messages if action == "faq" else [], toast=toast,
                        to_users=outcome.to_users)
@@ -370,6 +383,8 @@ class Handoff:
         d = self.desk
         stats = await self.usage.recent(STATS_DAYS)
         shown = {key: escape(value) for key, value in published(stats).items()}
+        if shown["median_reply"] != NOT_SHOWN and stats.median_reply is not None:
+            shown["median_reply"] = escape(self._within(stats.median_reply.upper))
         open_now = len(await self.store.open_tickets())
         period = f"{d.date(stats.period_start)}–{d.date(stats.period_end)}"
         return Message(d.html(
@@ -378,6 +393,14 @@ class Handoff:
             up=shown["helpful"], down=shown["not_helpful"], tickets=shown["tickets"],
             open=str(open_now), reply=shown["median_reply"],
         ))
+
+    def _within(self, upper: int | None) -> str:
+        """A reply-time bucket's bound in the advisers' language ("4 tuntia")."""
+        locale = babel_locale(self.desk.lang)
+        if upper is None:  # the last bucket: slower than the longest bound
+            longest = max(b.upper for b in REPLY_BUCKETS if b.upper is not None)
+            return "> " + format_timedelta(dt.timedelta(seconds=longest), locale=locale)
+        return format_timedelta(dt.timedelta(seconds=upper), locale=locale)
 
     async def _write_faq_draft(self, ticket: Ticket) -> str:
         """A draft entry from a ticket: the question and the adviser's answer, masked."""

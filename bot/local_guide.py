@@ -18,7 +18,7 @@ from bot.directory import Directory, Municipality, render
 from bot.finnish_time import now_in_helsinki
 from bot.i18n import Translator
 from bot.knowledge import Knowledge
-from bot.replies import Button, Message, Outcome, button, escape, say
+from bot.replies import Button, Message, Outcome, button, escape, number, say
 from bot.storage import Storage
 from bot.usage import ADVISING, Usage
 
@@ -221,17 +221,24 @@ class LocalGuide:
 
     # -- buttons ---------------------------------------------------------------------------
 
+    def _known_next(self, then: str) -> bool:
+        """Where to go after choosing a municipality: only values our own buttons carry."""
+        return then in ("act", "adv") or (
+            then.startswith("a.") and then[2:] in self.directory.interests)
+
     async def button(self, pid: str, t: Translator, municipality_id: str | None,
                      kind: str, rest: str) -> Outcome | None:
         """Handle `mun:` and `act:` buttons; None if the data is not ours or is stale."""
         parts = rest.split(":")
-        if kind == "mun" and len(parts) == 3 and parts[0] == "p" and parts[1].isdigit():
-            return await self.ask_municipality(pid, t, parts[2], int(parts[1]))
-        if kind == "mun" and len(parts) == 3 and parts[0] == "s":
-            return await self.set_municipality(pid, t, parts[1], parts[2])
-        if kind == "act" and len(parts) in (3, 4) and parts[2].isdigit():
-            interest, scope, offset = parts[0], parts[1], int(parts[2])
-            if interest != "*" and interest not in self.directory.interests:
+        if kind == "mun" and len(parts) == 3 and self._known_next(parts[2]):
+            page = number(parts[1])
+            if parts[0] == "p" and page is not None:
+                return await self.ask_municipality(pid, t, parts[2], page)
+            if parts[0] == "s":
+                return await self.set_municipality(pid, t, parts[1], parts[2])
+        if kind == "act" and len(parts) in (3, 4) and parts[1] in ("a", "l"):
+            interest, scope, offset = parts[0], parts[1], number(parts[2])
+            if offset is None or (interest != "*" and interest not in self.directory.interests):
                 return None
             own = len(parts) == 3
             place = municipality_id if own else parts[3]

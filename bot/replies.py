@@ -68,6 +68,19 @@ class Outcome:
     to_users: list[Delivery] = field(default_factory=list)
 
 
+#: Numbers in callback data and commands: ticket, question and page numbers. Telegram
+#: clients send what our buttons hold, but anyone can craft callback data, so the number
+#: must be plain ASCII digits that fit SQLite's 64-bit integers.
+_MAX_NUMBER_DIGITS = 18
+
+
+def number(text: str) -> int | None:
+    """The number in `text` if it is one we could have made; None for anything else."""
+    if text.isascii() and text.isdigit() and len(text) <= _MAX_NUMBER_DIGITS:
+        return int(text)
+    return None
+
+
 def escape(text: str) -> str:
     return html.escape(text, quote=False)
 

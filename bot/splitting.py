@@ -1,9 +1,10 @@
 """Split HTML messages to fit Telegram's 4096-character limit without breaking markup.
 
-Answers are built from paragraphs, and tags never span a blank line, so splitting at
-paragraph, then line, then word boundaries keeps every part well-formed. A single word
-longer than the limit (a pasted blob) is cut between characters, never inside a tag or
-an entity such as &amp;.
+Answers are built from paragraphs, so the text is split at paragraph, then line, then
+word boundaries (never at a space inside a tag). A single word longer than the limit (a
+pasted blob) is cut between characters, never inside a tag or an entity such as &amp;.
+Where a cut falls inside an element (a long quoted question in <i>…</i>), the part is
+closed there and the next part opens the same tags again, so every part is well-formed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 
 TELEGRAM_LIMIT = 4096
 _TOKEN_RE = re.compile(r"<[^>]*>|&[#a-zA-Z0-9]+;|.", re.DOTALL)
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>")
 #: After a space, unless the space is inside a tag (<a href="…">).
 _SPACE_OUTSIDE_TAG = re.compile(r"(?<= )(?![^<>]*>)")
 
@@ -19,6 +21,35 @@ _SPACE_OUTSIDE_TAG = re.compile(r"(?<= )(?![^<>]*>)")
 def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     if len(text) <= limit:
         return [text]
+    room = limit
+    while True:  # leave room for the tags that close and reopen elements cut in two
+        parts = _balanced(_split(text, room))
+        longest = max(map(len, parts), default=0)
+        if longest <= limit or room <= limit // 2:
+            return parts
+        room -= longest - limit
+
+
+def _balanced(parts: list[str]) -> list[str]:
+    """Close the tags left open at the end of each part and reopen them in the next."""
+    out: list[str] = []
+    open_tags: list[tuple[str, str]] = []  # (name, the opening tag as written)
+    for part in parts:
+        prefix = "".join(tag for _, tag in open_tags)
+        for match in _TAG_RE.finditer(part):
+            name = match.group(2).lower()
+            if not match.group(1):
+                open_tags.append((name, match.group(0)))
+            elif open_tags and open_tags[-1][0] == name:
+                open_tags.pop()
+        suffix = "".join(f"</{name}>" for name, _ in reversed(open_tags))
+        whole = prefix + part + suffix
+        if _TAG_RE.sub("", whole).strip():  # a part of bare tags would be an empty message
+            out.append(whole)
+    return out
+
+
+def _split(text: str, limit: int) -> list[str]:
     parts: list[str] = []
     current = ""
     for piece in _pieces(text, limit):

@@ -18,6 +18,7 @@ from telegram import (
     InlineKeyboardMarkup,
     Update,
 )
+from telegram import Message as TelegramMessage
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -170,9 +171,10 @@ async def _deliver(update: Update, context: Context, outcome: Outcome) -> None:
     chat = update.effective_chat
     assert chat is not None
     query = update.callback_query
+    messages = list(outcome.messages)
     if query is not None:
         await query.answer(outcome.toast)
-        if outcome.edit is not None:
+        if outcome.edit is not None and isinstance(query.message, TelegramMessage):
             inline = markup(outcome.edit)
             await query.edit_message_text(
                 outcome.edit.html,
@@ -180,10 +182,13 @@ async def _deliver(update: Update, context: Context, outcome: Outcome) -> None:
                 reply_markup=inline if isinstance(inline, InlineKeyboardMarkup) else None,
                 link_preview_options=NO_PREVIEW,
             )
+        elif outcome.edit is not None:
+            # The pressed message is too old for Telegram to let us edit it: say it anew.
+            messages.insert(0, outcome.edit)
     source = update.effective_message
     thread = source.message_thread_id if source is not None and source.is_topic_message else None
     sender = _sender(context)
-    for message in outcome.messages:
+    for message in messages:
         await sender.send(chat.id, message, thread_id=thread)
     for post in outcome.to_advisers:
         adviser_chat: int = context.bot_data["adviser_chat_id"]
