@@ -70,16 +70,14 @@ async def run_console(settings: Settings, lang: str | None, db: str | None) -> i
 
 
 def run_telegram(settings: Settings, webhook: str | None, listen: str) -> int:
-    from telegram import Update
-
-    from bot.telegram_bot import build_application
+    from bot.telegram_bot import ALLOWED_UPDATES, build_application
 
     assert settings.token is not None
     neuvo = Neuvo(settings, handoff=settings.adviser_chat_id is not None)
     application = build_application(neuvo, settings)
     if webhook is None:
         # Long polling; SIGTERM/SIGINT stop it after the updates in progress are handled.
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
         return 0
     from bot.webhook import WebhookServer, secret_token, serve_until_stopped
 

@@ -20,11 +20,11 @@ How it is measured:
   one core to itself, as on a server where Telegram is somewhere else, and the bot's memory
   and CPU (read from /proc) are its own, not the stand-in's.
 * Both bots get the framework settings of Neuvo's build, copied from the Application that
-  `build_application` returns: the same rate limiter (AIORateLimiter with its max_retries) and
-  the same update processor (concurrency). The limiter's Telegram quotas (30 messages/s
-  overall, 20/min per group) are lifted for the rate phases — the stand-in is not Telegram,
-  and the point is to find what the code can do, not Telegram's cap. A last short phase per
-  bot turns the quotas back on to show that then Telegram's limit is what caps the bot.
+  `build_application` returns: the same rate limiter (AIORateLimiter with its max_retries),
+  the same update processor (concurrency) and HTTP settings. The limiter's Telegram quotas
+  (30 messages/s overall, 20/min per group) are lifted for the rate phases — the stand-in is
+  not Telegram, and the point is to find what the code can do, not Telegram's cap. A last
+  short phase per bot turns the quotas back on to show that then Telegram's limit caps both.
 * The stand-in answers getUpdates with at most `limit` (100) updates, like Telegram.
 * A simulated person sends the next message only after the bot answered the previous one, as
   people do; arrivals are open-loop (update k is sent at k/rate whatever the bot does) and are
@@ -34,6 +34,15 @@ How it is measured:
   the stand-in receiving that request. Further messages of the same reply are counted, not
   timed.
 * Handled per second = replies received / (last reply − first push) of the phase.
+* Sends that answer no waiting update are counted; those repeating the chat's previous text
+  are messages sent twice. The bot's logged errors and warnings are counted too.
+* The machine may be shared: the CPU that other processes used during each phase is reported
+  (from /proc/stat), since it lowers both bots' numbers.
+* `--py-spy FILE` samples the Neuvo process (all threads) during the rate phases and prints
+  where its time goes; `pip install py-spy` first.
+
+The stand-in is `tests.botapi.BotApiStandIn`, subclassed here (LoadStandIn) rather than changed:
+the tests keep theirs as it is.
 """
 
 from __future__ import annotations
@@ -48,6 +57,7 @@ import logging
 import os
 import platform
 import random
+import re
 import resource
 import shutil
 import signal
@@ -56,7 +66,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict, deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -254,6 +264,10 @@ class Phase:
     latencies: list[float] = field(default_factory=list)
     kinds: Counter[str] = field(default_factory=Counter)
     extra_sends: int = 0
+    #: Extra sends with the same text as the chat's previous message: sent twice.
+    duplicates: int = 0
+    #: A few of the sends that answered no waiting update, to see what they were.
+    extra_samples: list[str] = field(default_factory=list)
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
     def replied(self, latency: float, now: float) -> None:
@@ -279,6 +293,7 @@ class LoadStandIn(BotApiStandIn):
     #: chat id → (push time, phase) of the update waiting for its reply.
     inflight: dict[int, tuple[float, Phase]] = field(default_factory=dict)
     last_message: dict[int, int] = field(default_factory=dict)
+    last_text: dict[int, tuple[str, float]] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
     batches: list[int] = field(default_factory=list)
     #: When the bot last fetched updates or sent something (perf_counter).
@@ -332,12 +347,20 @@ class LoadStandIn(BotApiStandIn):
 
     def _reply(self, chat_id: int, method: str, params: dict[str, Any]) -> None:
         now = self.last_activity = time.perf_counter()
+        text = str(params.get("text", ""))
+        previous, previous_at = self.last_text.get(chat_id, ("", 0.0))
+        repeated = previous == text
         if method == "sendMessage":
             self.last_message[chat_id] = params["message_id"]
+            self.last_text[chat_id] = (text, now)
         waiting = self.inflight.pop(chat_id, None)
         if waiting is None:
             if self.phase is not None:
                 self.phase.extra_sends += 1
+                self.phase.duplicates += repeated
+                if len(self.phase.extra_samples) < 5:
+                    again = f" (again, {now - previous_at:.1f} s later)" if repeated else ""
+                    self.phase.extra_samples.append(f"{method} to {chat_id}{again}: {text[:60]}")
             return
         pushed_at, phase = waiting
         phase.replied(now - pushed_at, now)
@@ -376,6 +399,7 @@ def build_neuvo(base_url: str, workdir: Path) -> Any:
 def framework_of(app: Any) -> dict[str, Any]:
     """The rate limiter and update processor an Application was built with."""
     from telegram.ext import AIORateLimiter
+    from telegram.request import HTTPXRequest
 
     limiter = app.bot.rate_limiter
     described: dict[str, Any] = {"rate_limiter": None}
@@ -397,11 +421,19 @@ def framework_of(app: Any) -> dict[str, Any]:
         "class": f"{type(processor).__module__}.{type(processor).__qualname__}",
         "max_concurrent_updates": processor.max_concurrent_updates,
     }
+    for name, request in zip(("get_updates_request", "request"), app.bot._request, strict=True):
+        info: dict[str, Any] = {"class": f"{type(request).__module__}.{type(request).__qualname__}"}
+        if isinstance(request, HTTPXRequest):
+            info["connection_pool_size"] = request._client_kwargs["limits"].max_connections
+            info["http_version"] = request.http_version
+        described[name] = info
     return described
 
 
 def build_echo(base_url: str, framework: dict[str, Any]) -> Any:
-    """A minimal echo bot with the same rate limiter and update processor as Neuvo's build.
+    """A minimal echo bot with the same rate limiter, update processor and HTTP settings
+    (connection pool sizes, HTTP version; another request class is made with its defaults)
+    as Neuvo's build.
 
     One MessageHandler echoes the text; a CallbackQueryHandler answers a button press and
     sends its data, so that the same update mix gets a reply from both bots.
@@ -429,7 +461,19 @@ def build_echo(base_url: str, framework: dict[str, Any]) -> Any:
         await query.answer()
         await context.bot.send_message(update.effective_chat.id, query.data or "…")
 
-    builder = ApplicationBuilder().token(TOKEN).base_url(base_url)
+    builder: Any = ApplicationBuilder().token(TOKEN).base_url(base_url)
+    for prefix, key in (("", "request"), ("get_updates_", "get_updates_request")):
+        request = framework.get(key)
+        if request is None:
+            continue
+        if request["class"] == "telegram.request._httpxrequest.HTTPXRequest":
+            builder = getattr(builder, f"{prefix}connection_pool_size")(
+                request["connection_pool_size"])
+            builder = getattr(builder, f"{prefix}http_version")(request["http_version"])
+        else:
+            module, _, name = request["class"].rpartition(".")
+            builder = getattr(builder, f"{prefix}request")(
+                getattr(importlib.import_module(module), name)())
     limiter = framework["rate_limiter"]
     if limiter is not None:
         if limiter["class"] == "AIORateLimiter":
@@ -489,6 +533,7 @@ async def serve(kind: str, base_url: str, workdir: Path, framework: dict[str, An
     logging.basicConfig(format="%(levelname)s %(name)s: %(message)s", level=logging.WARNING,
                         stream=sys.stderr)
     app = build_neuvo(base_url, workdir) if kind == "neuvo" else build_echo(base_url, framework)
+    built = framework_of(app)
     quotas = Quotas(app)
     quotas.set(False)
     await app.initialize()
@@ -499,7 +544,7 @@ async def serve(kind: str, base_url: str, workdir: Path, framework: dict[str, An
     await app.updater.start_polling(poll_interval=0.0, timeout=dt.timedelta(seconds=10),
                                     allowed_updates=Update.ALL_TYPES)
     await app.start()
-    print(json.dumps({"ready": True, "framework": framework_of(app)}), flush=True)
+    print(json.dumps({"ready": True, "framework": built}), flush=True)
 
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
@@ -579,10 +624,18 @@ class BotProcess:
         except OSError:
             return 0.0
 
-    def errors(self) -> int:
+    def log_summary(self) -> dict[str, Any]:
+        """How many errors and warnings the bot logged, with a few distinct examples."""
         self._stderr.flush()
-        text = self.stderr_path.read_text(errors="replace")
-        return sum(1 for line in text.splitlines() if line.startswith(("ERROR", "CRITICAL")))
+        lines = self.stderr_path.read_text(errors="replace").splitlines()
+        levels = Counter(line.split(" ", 1)[0] for line in lines
+                         if line.startswith(("ERROR", "WARNING", "CRITICAL")))
+        # The log lines, and the exceptions of tracebacks ("telegram.error.TimedOut: …").
+        examples = list(dict.fromkeys(
+            line[:160] for line in lines if line.startswith(("ERROR", "WARNING", "CRITICAL"))
+            or re.match(r"[\w.]+(Error|Exception|TimedOut|Timeout)\b", line)))
+        return {"errors": levels["ERROR"] + levels["CRITICAL"], "warnings": levels["WARNING"],
+                "examples": examples[:8]}
 
     async def stop(self) -> dict[str, Any]:
         try:
@@ -611,8 +664,19 @@ class Plan:
 
 FULL = Plan(rates=(50, 100, 200, 400, 800), seconds=6, burst=2000, warmup=400, users=2000,
             drain_seconds=120, quota_rate=100, quota_seconds=4)
-QUICK = Plan(rates=(50, 100, 200, 400, 800), seconds=1.2, burst=800, warmup=100, users=1000,
+QUICK = Plan(rates=(50, 100, 200, 400, 800), seconds=1.0, burst=600, warmup=100, users=1000,
              drain_seconds=40, quota_rate=100, quota_seconds=1.5)
+
+
+def machine_busy_s() -> float:
+    """CPU seconds all processes of the machine have used since boot (from /proc/stat)."""
+    try:
+        with open("/proc/stat") as fh:
+            fields = [int(x) for x in fh.readline().split()[1:]]
+    except OSError:
+        return 0.0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
@@ -632,7 +696,7 @@ async def run_phase(standin: LoadStandIn, users: Users, bot: BotProcess, name: s
     calls_before = Counter(standin.counts)
     rss_peak = bot.rss_mb()
     cpu_before, main_before = bot.cpu_s(), bot.cpu_s(main_thread=True)
-    driver_before = time.process_time()
+    driver_before, machine_before = time.process_time(), machine_busy_s()
 
     async def sample() -> None:
         nonlocal rss_peak
@@ -664,6 +728,7 @@ async def run_phase(standin: LoadStandIn, users: Users, bot: BotProcess, name: s
     wall = max(end - start, 1e-9)
     cpu = bot.cpu_s() - cpu_before
     main_cpu = bot.cpu_s(main_thread=True) - main_before
+    background = machine_busy_s() - machine_before - cpu - (time.process_time() - driver_before)
     driver_cpu = time.process_time() - driver_before
     lat = sorted(x * 1000 for x in phase.latencies)
     batches = standin.batches[batches_before:]
@@ -691,8 +756,11 @@ async def run_phase(standin: LoadStandIn, users: Users, bot: BotProcess, name: s
         "bot_main_thread_cpu_pct": round(100 * main_cpu / wall, 1),
         "bot_cpu_ms_per_update": round(1000 * cpu / max(len(lat), 1), 2),
         "driver_cpu_pct": round(100 * driver_cpu / wall, 1),
+        "other_processes_cpu_pct": round(max(0.0, 100 * background / wall), 1),
         "api_calls": {k: v for k, v in calls.items() if v},
         "extra_sends": phase.extra_sends,
+        "extra_samples": phase.extra_samples,
+        "duplicate_sends": phase.duplicates,
         "getupdates_mean_batch": round(statistics.fmean(batches), 1) if batches else 0,
         "distinct_users_so_far": len(users.by_id),
     }
@@ -734,7 +802,8 @@ _CATEGORIES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("HTTP client (httpx, httpcore, anyio, h11)", ("httpx/", "httpcore/", "anyio/", "h11/",
                                                     "sniffio/"), ()),
     ("python-telegram-bot (objects, JSON, handlers)", ("telegram/",), ()),
-    ("failed imports (httpcore without sniffio)", ("<frozen importlib",), ()),
+    ("failed imports (httpcore without sniffio)", ("<frozen importlib", "_distutils_hack",
+                                                   "__editable__"), ()),
 )
 _GENERIC = ("asyncio/", "selectors", "json/", "dataclasses", "urllib/", "contextlib", "typing",
             "enum", "functools", "threading", "socket", "weakref", "re/", "logging/", "abc",
@@ -835,7 +904,7 @@ async def run_bot(kind: str, plan: Plan, framework: dict[str, Any], workdir: Pat
                                 plan.quota_rate, int(plan.quota_rate * plan.quota_seconds),
                                 plan.drain_seconds)
         hwm = bot.hwm_mb()
-        errors = bot.errors()
+        logged = bot.log_summary()
         stopped = await bot.stop()
     finally:
         if bot.proc.poll() is None:
@@ -848,7 +917,9 @@ async def run_bot(kind: str, plan: Plan, framework: dict[str, Any], workdir: Pat
         "startup_s": round(startup, 2),
         "idle_rss_mb": round(idle_rss, 1),
         "peak_rss_mb": round(hwm, 1),
-        "errors_logged": errors,
+        "errors_logged": logged["errors"],
+        "warnings_logged": logged["warnings"],
+        "log_examples": logged["examples"],
         "cpu_s": stopped.get("cpu_s"),
         "warmup": warm,
         "phases": phases,
@@ -923,11 +994,14 @@ def report(results: dict[str, Any]) -> str:
         f"{results['machine']['cpu']}, Python {results['machine']['python']}, "
         f"python-telegram-bot {results['machine']['ptb']}.",
         "",
-        "Framework settings of both bots (from Neuvo's build): rate limiter "
-        f"`{json.dumps(neuvo['framework']['rate_limiter'])}` with Telegram's quotas lifted "
-        "for the rate phases; update processor "
+        "Framework settings of both bots (copied from Neuvo's build): rate limiter "
+        f"`{json.dumps(neuvo['framework']['rate_limiter'])}`, with Telegram's quotas lifted "
+        "except in the last row; update processor "
         f"`{neuvo['framework']['update_processor']['class']}"
-        f"({neuvo['framework']['update_processor']['max_concurrent_updates']})`.",
+        f"({neuvo['framework']['update_processor']['max_concurrent_updates']})`; HTTP "
+        f"`{json.dumps(neuvo['framework']['request'])}`"
+        + ("" if echo["framework"] == neuvo["framework"] else
+           f" (echo differs: `{json.dumps(echo['framework'])}`)") + ".",
         "",
         "| offered | echo handled/s | Neuvo handled/s | Neuvo/echo | echo p50 / p95 / p99 ms "
         "| Neuvo p50 / p95 / p99 ms | echo peak RSS MB | Neuvo peak RSS MB "
@@ -951,8 +1025,13 @@ def report(results: dict[str, Any]) -> str:
         f"Start-up: echo {echo['startup_s']} s, Neuvo {neuvo['startup_s']} s. Idle RSS: echo "
         f"{echo['idle_rss_mb']} MB, Neuvo {neuvo['idle_rss_mb']} MB; peak RSS over the run: "
         f"echo {echo['peak_rss_mb']} MB, Neuvo {neuvo['peak_rss_mb']} MB. Errors logged: echo "
-        f"{echo['errors_logged']}, Neuvo {neuvo['errors_logged']}. Simulated users: "
-        f"{neuvo['distinct_users']} (Neuvo run).",
+        f"{echo['errors_logged']}, Neuvo {neuvo['errors_logged']}; warnings: echo "
+        f"{echo['warnings_logged']}, Neuvo {neuvo['warnings_logged']}. Messages sent twice "
+        f"(same text again, no new update): echo {duplicates(echo)}, Neuvo "
+        f"{duplicates(neuvo)}. Simulated users: "
+        f"{neuvo['distinct_users']} (Neuvo run). Other processes on the machine used "
+        f"{background(echo)} of the CPUs during the echo phases and {background(neuvo)} during "
+        "Neuvo's (of 100 % per CPU; the bots and the stand-in not counted).",
         "",
         "| matcher content | entries | documents | build s | matches/s | p50 ms | p95 ms "
         "| p99 ms |",
@@ -973,11 +1052,21 @@ def report(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def duplicates(bot: dict[str, Any]) -> int:
+    return sum(p["duplicate_sends"] for p in [bot["warmup"], *bot["phases"], bot["quotas_on"]])
+
+
+def background(bot: dict[str, Any]) -> str:
+    values = [p["other_processes_cpu_pct"] for p in bot["phases"]]
+    return f"{statistics.fmean(values):.0f} % on average (at most {max(values):.0f} %)"
+
+
 def verdict(results: dict[str, Any]) -> dict[str, Any]:
     bots = {b["bot"]: b for b in results["bots"]}
 
     def best(bot: dict[str, Any]) -> float:
-        return max(p["handled_per_s"] for p in bot["phases"] if p["unanswered"] == 0)
+        return float(max((p["handled_per_s"] for p in bot["phases"] if p["unanswered"] == 0),
+                         default=0.0))
 
     echo_best, neuvo_best = best(bots["echo"]), best(bots["neuvo"])
     share = neuvo_best / echo_best if echo_best else 0.0

@@ -10,6 +10,7 @@ on pseudonyms, so advisers can stop a user without ever learning who it is.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable
 from pathlib import Path
 
@@ -337,7 +338,8 @@ class Handoff:
         if action not in ("take", "close", "faq") or ticket_id is None:
             return Outcome()
         outcome = await self._ticket_action(action, ticket_id)
-        toast = outcome.messages[0].html if outcome.messages else None
+        # A toast is plain text: the desk messages are escaped templates without tags.
+        toast = html.unescape(outcome.messages[0].html) if outcome.messages else None
         return Outcome(outcome.messages if action == "faq" else [], toast=toast,
                        to_users=outcome.to_users)
 

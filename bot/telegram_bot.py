@@ -18,7 +18,6 @@ from telegram import (
     InlineKeyboardMarkup,
     Update,
 )
-from telegram import Message as TelegramMessage
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -58,6 +57,9 @@ DESK_COMMANDS = ("tickets", "close", "ban", "unban", "stats", "faq", "reload")
 FLUSH_SECONDS = 5
 #: When old question logs are deleted each night (Helsinki time).
 EXPIRY_TIME = dt.time(3, 30, tzinfo=HELSINKI)
+#: The only update types the bot handles. Asking for no others also keeps an update type
+#: this library version cannot parse (a newer Bot API's) from blocking the queue.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 #: Telegram takes two-letter ISO 639-1 codes for per-language commands.
 _TELEGRAM_LANGUAGE_CODE = {"ckb": "ku"}
 _PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -174,7 +176,8 @@ async def _deliver(update: Update, context: Context, outcome: Outcome) -> None:
     messages = list(outcome.messages)
     if query is not None:
         await query.answer(outcome.toast)
-        if outcome.edit is not None and isinstance(query.message, TelegramMessage):
+        if outcome.edit is not None and query.message is not None and (
+                query.message.is_accessible):
             inline = markup(outcome.edit)
             await query.edit_message_text(
                 outcome.edit.html,

@@ -23,6 +23,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import Neuvo
+from bot.telegram_bot import ALLOWED_UPDATES
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ class WebhookServer:
         await app.bot.set_webhook(
             self.public_url + UPDATES_PATH,
             secret_token=self.secret,
-            allowed_updates=Update.ALL_TYPES,
+            allowed_updates=ALLOWED_UPDATES,
         )
         log.info("webhook listening on %s:%s for %s", self.host, self.port, self.public_url)
 

@@ -221,8 +221,11 @@ class BotApiStandIn:
         # As on Telegram, asking with an offset confirms every update before it for good.
         self.updates = [u for u in self.updates if u["update_id"] >= offset]
 
+        wanted = params.get("allowed_updates") or None  # like Telegram: [] or absent = all
+
         def pending() -> list[dict[str, Any]]:
-            return [u for u in self.updates if u["update_id"] >= offset]
+            return [u for u in self.updates if u["update_id"] >= offset
+                    and (wanted is None or any(kind in u for kind in wanted))]
 
         if not pending() and timeout > 0:
             async with self._changed:
@@ -241,8 +244,8 @@ class BotApiStandIn:
             "from": BOT_USER,
             "text": params.get("text", ""),
         }
-        if "reply_markup" in params:
-            message["reply_markup"] = params["reply_markup"]
+        if "inline_keyboard" in (params.get("reply_markup") or {}):
+            message["reply_markup"] = params["reply_markup"]  # Telegram echoes only these
         if "message_thread_id" in params:
             message["message_thread_id"] = params["message_thread_id"]
             message["is_topic_message"] = True

@@ -16,7 +16,7 @@ from bot.config import DEFAULT_ADVISER_HOURS, DEFAULT_BASE_URL, Settings
 from bot.knowledge import Knowledge
 from bot.opening_hours import OpeningHours
 from bot.storage import MEMORY
-from bot.telegram_bot import build_application
+from bot.telegram_bot import ALLOWED_UPDATES, build_application
 from tests.botapi import BotApiStandIn
 from tests.paths import FAQ
 
@@ -76,7 +76,8 @@ class RunningBot:
         assert self.app.post_init is not None
         await self.app.post_init(self.app)
         assert self.app.updater is not None
-        await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
+        await self.app.updater.start_polling(poll_interval=0.0, timeout=1,
+                                             allowed_updates=ALLOWED_UPDATES)
         await self.app.start()
 
     async def stop(self) -> None:
