@@ -540,9 +540,10 @@ async def serve(kind: str, base_url: str, workdir: Path, framework: dict[str, An
     if app.post_init is not None:
         await app.post_init(app)
     assert app.updater is not None
-    # As run_polling does it (the stand-in shortens the long poll to at most a second).
+    # As run_bot.py does it (the stand-in shortens the long poll to at most a second).
     await app.updater.start_polling(poll_interval=0.0, timeout=dt.timedelta(seconds=10),
-                                    allowed_updates=Update.ALL_TYPES)
+                                    allowed_updates=framework.get("allowed_updates",
+                                                                  Update.ALL_TYPES))
     await app.start()
     print(json.dumps({"ready": True, "framework": built}), flush=True)
 
@@ -1097,6 +1098,11 @@ async def drive(args: argparse.Namespace) -> dict[str, Any]:
         probe = workdir / "probe"
         probe.mkdir()
         framework = framework_of(build_neuvo("http://127.0.0.1:9/bot", probe))
+        import bot.telegram_bot
+
+        allowed = getattr(bot.telegram_bot, "ALLOWED_UPDATES", None)
+        if allowed is not None:
+            framework["allowed_updates"] = list(allowed)
         bots = []
         for kind in ("echo", "neuvo"):
             print(f"{kind} bot…", file=sys.stderr)

@@ -45,6 +45,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.langid import detect_language
     from bot.matching import Matcher
 
     folder = _content_dir(args.content)
@@ -61,7 +62,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     result = Matcher.from_content(content).match(args.text, normalise_code(args.lang))
     print(f"decision: {result.decision}")
     print(f"shown: {', '.join(result.ids) or '-'}")
-    print(f"detected language: {result.detected_lang or '-'}")
+    print(f"detected language: {detect_language(args.text) or '-'}")
     for rank, candidate in enumerate(result.ranked, start=1):
         entry = content.entries.get(candidate.id)
         title = entry.texts["fi"].question if entry else ""

@@ -286,8 +286,13 @@ class Matcher:
         return 1 / (1 + math.exp(-z))
 
     def match(self, text: str, lang: str | None = None) -> MatchResult:
-        """Match a question; ``lang`` is the user's language if the bot knows it (optional)."""
-        detected = detect_language(text)
+        """Match a question; ``lang`` is the user's language if the bot knows it (optional).
+
+        Language identification runs only without ``lang`` (then ``detected_lang`` says what
+        it found): with a known language the bot has no use for it, and it costs about as
+        much as the matching itself.
+        """
+        detected = detect_language(text) if lang is None else None
         views = self._views(text, lang or detected or "fi")
         scored = self._combine(views)
         best = heapq.nlargest(RANKED, scored.items(), key=lambda item: (item[1], -item[0]))

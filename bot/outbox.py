@@ -19,6 +19,10 @@ from bot.replies import AdviserPost, Button, Message
 
 #: Back-off between delivery attempts of one row, in seconds (the last value repeats).
 BACKOFF = (2, 5, 15, 60, 300)
+#: A new row belongs to the sender that wrote it for this long: the periodic flush leaves
+#: it alone meanwhile, so a message is never sent by both at once. After a crash, the
+#: start-up recovery takes every row at once.
+LEASE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,7 @@ class Outbox:
         cur = await self.db.execute(
             "INSERT INTO outbox(chat_id, payload, created_at, attempts, next_at) "
             "VALUES (?, ?, ?, 0, ?)",
-            (parcel.chat_id, encode(parcel), now, now),
+            (parcel.chat_id, encode(parcel), now, now + LEASE_SECONDS),
         )
         await self.db.commit()
         assert cur.lastrowid is not None
@@ -89,6 +93,11 @@ class Outbox:
             "SELECT 1 FROM outbox WHERE chat_id = ? AND id < ? LIMIT 1", (chat_id, row)
         ) as cur:
             return await cur.fetchone() is not None
+
+    async def release(self, row: int) -> None:
+        """Hand a new row over to the flush at once (its sender will not deliver it)."""
+        await self.db.execute("UPDATE outbox SET next_at = ? WHERE id = ?", (self._clock(), row))
+        await self.db.commit()
 
     async def update(self, row: int, parcel: Parcel) -> None:
         await self.db.execute("UPDATE outbox SET payload = ? WHERE id = ?", (encode(parcel), row))
@@ -120,10 +129,17 @@ class Outbox:
         ) as cur:
             return await cur.fetchone() is not None
 
-    async def wake(self) -> None:
-        """Make every waiting row due now: Telegram is reachable again (or we restarted)."""
-        await self.db.execute("UPDATE outbox SET next_at = ? WHERE next_at > ?",
-                              (self._clock(), self._clock()))
+    async def wake(self, after_restart: bool = False) -> None:
+        """Make waiting rows due now: Telegram is reachable again, or we restarted.
+
+        While running, only rows that already failed are woken; new rows stay with the
+        sender that is delivering them. After a restart no sender holds any row.
+        """
+        now = self._clock()
+        await self.db.execute(
+            "UPDATE outbox SET next_at = ? WHERE next_at > ? AND (attempts > 0 OR ?)",
+            (now, now, after_restart),
+        )
         await self.db.commit()
 
     async def due(self, limit: int = 50) -> list[tuple[int, Parcel]]:

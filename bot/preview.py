@@ -29,6 +29,7 @@ from bot.content.loader import validate_content
 from bot.content.review import is_outdated
 from bot.directory.cli import plain
 from bot.i18n import I18n, Translator
+from bot.langid import detect_language
 from bot.languages import LANGUAGES, is_rtl, native_name
 from bot.matching import Matcher, MatchResult
 from bot.replies import Button, button
@@ -191,11 +192,11 @@ def ask_everywhere(text: str, content: ContentSet, *, out: TextIO | None = None,
     out = out or sys.stdout
     matcher = Matcher.from_content(content)
     i18n = I18n.load()
+    detected = detect_language(text)
+    print(f"detected language: {detected or '-'}; the reply for a user whose language is:",
+          file=out)
     for lang in LANGUAGES:
         result = matcher.match(text, lang)
-        if lang == LANGUAGES[0]:
-            print(f"detected language: {result.detected_lang or '-'}; the reply for a user "
-                  "whose language is:", file=out)
         print(f"{lang:<4}{result.decision:<8} {', '.join(result.ids) or '-'}", file=out)
         for line in reply_lines(i18n(lang), content, result)[:lines]:
             print(f"    {shorten(line, 96)}", file=out)

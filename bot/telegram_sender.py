@@ -93,6 +93,8 @@ class Sender:
         self._flush_lock = asyncio.Lock()
         #: Set while sends fail; the first success after it makes the backlog due at once.
         self._degraded = False
+        #: Rows being delivered right now, which the flush must not pick up a second time.
+        self._in_flight: set[int] = set()
 
     async def recover(self, unposted: list[AdviserPost], advisers: int | None) -> int:
         """At start-up: send what a crash or an outage left behind, right away.
@@ -100,7 +102,7 @@ class Sender:
         `unposted` are tickets created just before a crash whose post to the advisers'
         group was never queued; they are queued now, after what was already waiting.
         """
-        await self.outbox.wake()
+        await self.outbox.wake(after_restart=True)
         for post in unposted:
             if advisers is not None and not await self.outbox.has_ticket_post(post.ticket_id):
                 await self.send(advisers, post.message, post.reply_to, post.thread_id, post)
@@ -110,9 +112,15 @@ class Sender:
                    thread_id: int | None = None, post: AdviserPost | None = None) -> None:
         for parcel in parcels(chat_id, message, reply_to, thread_id, post):
             row = await self.outbox.put(parcel)
-            if await self.outbox.waits_behind(row, chat_id):
-                continue  # an earlier message to this chat is pending; flush keeps the order
-            await self._deliver(row, parcel)
+            self._in_flight.add(row)  # before any other await: the flush must skip it
+            try:
+                if await self.outbox.waits_behind(row, chat_id):
+                    # An earlier message to this chat is pending: the flush sends both.
+                    await self.outbox.release(row)
+                    continue
+                await self._deliver_once(row, parcel, quick_retries=True)
+            finally:
+                self._in_flight.discard(row)
 
     async def flush(self) -> int:
         """Deliver what is due, in order; returns how many rows are still waiting.
@@ -121,12 +129,23 @@ class Sender:
         row has its own back-off, so trying the rest now would only add load.
         """
         async with self._flush_lock:
+            busy: set[int] = set()  # chats with a message in flight: later ones wait
             for row, parcel in await self.outbox.due():
+                if row in self._in_flight or parcel.chat_id in busy:
+                    busy.add(parcel.chat_id)
+                    continue
                 if not await self._deliver(row, parcel, quick_retries=False):
                     break
             return await self.outbox.pending()
 
     async def _deliver(self, row: int, parcel: Parcel, quick_retries: bool = True) -> bool:
+        self._in_flight.add(row)
+        try:
+            return await self._deliver_once(row, parcel, quick_retries)
+        finally:
+            self._in_flight.discard(row)
+
+    async def _deliver_once(self, row: int, parcel: Parcel, quick_retries: bool) -> bool:
         retries = QUICK_RETRIES if quick_retries else 0
         try:
             parcel = await self._ensure_topic(row, parcel)

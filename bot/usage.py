@@ -308,7 +308,10 @@ class Usage:
         rows += [(month, event, dimension, value or "", 1)
                  for dimension, value in dimensions.items()]
         rows += [(month, other, ALL, "", amount) for other, amount in also]
-        await self.db.executemany(_ADD, rows)
+        # Close the cursor at once: concurrent updates share this connection, and an open
+        # executemany cursor makes others fail with "bad parameter or other API misuse".
+        async with self.db.executemany(_ADD, rows):
+            pass
         await self.db.commit()
 
     # -- markers -----------------------------------------------------------------------------
