@@ -175,3 +175,23 @@ async def test_old_logs_expire(neuvo: Neuvo) -> None:
     assert await expire_logs(db, 180) == 1
     async with db.execute("SELECT COUNT(*) FROM questions") as cur:
         assert (await cur.fetchone())[0] == 1  # type: ignore[index]
+
+
+async def test_broken_directory_keeps_the_last_good_one_serving(
+    standin: BotApiStandIn, tmp_path: Path, content: Path
+) -> None:
+    running = RunningBot(standin, make_settings(tmp_path, content_dir=content,
+                                                adviser_chat_id=ADVISERS))
+    await running.start()
+    try:
+        remove_required_field(content)
+        standin.push_message(9, "/reload", chat_type="supergroup", chat_id=ADVISERS)
+        [report] = await standin.wait_for("sendMessage", chat_id=ADVISERS)
+        assert "example-iisalmi-association.yaml:" in report.params["text"]
+        assert "time" in report.params["text"]
+        standin.push_button(5, "mun:s:iisalmi:act", message_id=1, language_code="en")
+        standin.push_button(5, "act:peer-support:a:0", message_id=1, language_code="en")
+        sent = await standin.wait_for("sendMessage", count=3, chat_id=5)
+        assert "Iisalmi" in sent[-1].params["text"]  # the last good directory still answers
+    finally:
+        await running.stop()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from bot.languages import LANGUAGES
 from tests.botapi import BotApiStandIn
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, make_settings
 
 USER = 5001
 
@@ -126,3 +127,40 @@ async def test_group_messages_are_ignored(bot: RunningBot, standin: BotApiStandI
     standin.push_message(USER, "/help", language_code="en")
     await standin.wait_for("sendMessage", chat_id=USER)
     assert standin.sent(chat_id=-100) == []
+
+
+async def test_activities_from_menu_to_results(bot: RunningBot, standin: BotApiStandIn) -> None:
+    standin.push_message(USER, "/menu", language_code="so")
+    [menu] = await standin.wait_for("sendMessage", chat_id=USER)
+    assert "menu:act" in [d for _, d in buttons(menu.params)]
+    standin.push_button(USER, "menu:act", menu.params["message_id"], language_code="so")
+    sent = await standin.wait_for("sendMessage", count=3, chat_id=USER)
+    picker, location = sent[1].params, sent[2].params
+    assert "mun:s:iisalmi:act" in [d for _, d in buttons(picker)]
+    assert location["reply_markup"]["keyboard"][0][0]["request_location"] is True
+    standin.push_button(USER, "mun:s:iisalmi:act", picker["message_id"], language_code="so")
+    sent = await standin.wait_for("sendMessage", count=5, chat_id=USER)
+    assert sent[3].params["reply_markup"] == {"remove_keyboard": True}  # location keyboard gone
+    assert "act:language-cafe:a:0" in [d for _, d in buttons(sent[4].params)]
+    standin.push_button(USER, "act:language-cafe:a:0", sent[4].params["message_id"],
+                        language_code="so")
+    sent = await standin.wait_for("sendMessage", count=6, chat_id=USER)
+    results = sent[5].params["text"]
+    assert "Kafeega luqadda" in results and "🗓" in results
+    assert not any(month in results for month in ("November", "December", "January"))
+
+
+async def test_polling_survives_network_loss(standin: BotApiStandIn, tmp_path: Path) -> None:
+    failures = iter(range(4))
+    standin.fault = lambda method, params: (
+        (502, "Bad Gateway") if method == "getUpdates" and next(failures, None) is not None
+        else None)
+    running = RunningBot(standin, make_settings(tmp_path))
+    await running.start()
+    try:
+        standin.push_message(USER, "Miten saan Kela-kortin?", language_code="fi")
+        [answer] = await standin.wait_for("sendMessage", chat_id=USER, timeout=30)
+        assert "Kela-kortti" in answer.params["text"]
+        assert len(standin.sent(method="getUpdates", failed=True)) >= 4
+    finally:
+        await running.stop()
