@@ -6,29 +6,21 @@ the bot without a Telegram token, and by advisers to check how answers look.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable
 from typing import TextIO
 
 from bot.conversation import Conversation, User
-from bot.replies import Message, Outcome
+from bot.replies import Message, Outcome, html_to_text
 
 CONSOLE_USER = "console"
 CONSOLE_CHAT = 0
 #: The console has no advisers' group; what would go there is printed with this mark.
 ADVISERS_MARK = "[advisers' group]"
-_LINK_RE = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
-_TAG_RE = re.compile(r"<[^>]+>")
 _PRESS_RE = re.compile(r"^#(\d+)$")
 #: The console's stand-in for Telegram's "share location" button.
 _LOCATION_RE = re.compile(r"^/location\s+(-?\d+(?:\.\d+)?)[,\s]+(-?\d+(?:\.\d+)?)$")
 LOCATION_HINT = "/location LATITUDE LONGITUDE"
-
-
-def html_to_text(text: str) -> str:
-    text = _LINK_RE.sub(lambda m: f"{m.group(2)} ({html.unescape(m.group(1))})", text)
-    return html.unescape(_TAG_RE.sub("", text))
 
 
 class ConsoleChat:

@@ -27,12 +27,11 @@ from bot.config import Settings
 from bot.content import ContentSet, Entry
 from bot.content.loader import validate_content
 from bot.content.review import is_outdated
-from bot.directory.cli import plain
 from bot.i18n import I18n, Translator
 from bot.langid import detect_language
 from bot.languages import LANGUAGES, is_rtl, native_name
 from bot.matching import Matcher, MatchResult
-from bot.replies import Button, button
+from bot.replies import Button, button, html_to_text
 
 #: Telegram refuses longer messages; the preview flags an answer over it.
 TELEGRAM_MAX_CHARS = 4096
@@ -145,7 +144,7 @@ def answer_buttons(t: Translator, content: ContentSet, entry: Entry) -> list[lis
 def _card(t: Translator, content: ContentSet, entry: Entry) -> str:
     lang = t.lang
     message = answer_html(t, entry)
-    length = len(plain(message))
+    length = len(html_to_text(message, show_links=False))
     translated = entry.text(lang) is not None
     badge = ('<span class="badge ok">translation</span>' if translated
              else '<span class="badge warn">fallback: fi + en</span>')
@@ -212,7 +211,7 @@ def reply_lines(t: Translator, content: ContentSet, result: MatchResult) -> list
         body = f"{t.html(texts.DID_YOU_MEAN)}\n{html.escape(labels)}"
     else:
         body = t.html(texts.NO_ANSWER)
-    terminal = plain(body).translate(_DIRECTION_MARKS)
+    terminal = html_to_text(body, show_links=False).translate(_DIRECTION_MARKS)
     return [line for line in terminal.splitlines() if line.strip()]
 
 

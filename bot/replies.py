@@ -7,6 +7,7 @@ conversation.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 
 from bot import bidi
@@ -83,6 +84,18 @@ def number(text: str) -> int | None:
 
 def escape(text: str) -> str:
     return html.escape(text, quote=False)
+
+
+_LINK_RE = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def html_to_text(text: str, show_links: bool = True) -> str:
+    """A message as a terminal shows it: tags dropped, entities decoded, and links as
+    "name (url)" unless `show_links` is off (then only what Telegram itself displays)."""
+    if show_links:
+        text = _LINK_RE.sub(lambda m: f"{m.group(2)} ({html.unescape(m.group(1))})", text)
+    return html.unescape(_TAG_RE.sub("", text))
 
 
 def button(t: Translator, label: str, data: str) -> Button:

@@ -36,6 +36,7 @@ from bot.privacy import mask_personal_data
 from bot.replies import Message, Outcome
 from bot.splitting import split_html
 from tests.conftest import bundled_knowledge, make_neuvo, make_settings
+from tests.test_content_loader import GOOD_ENTRY, TOPICS
 
 # -- Telegram's HTML subset ------------------------------------------------------------
 
@@ -408,26 +409,6 @@ def test_split_escaped_user_text_never_cuts_an_entity(text: str, limit: int) -> 
 
 # -- the content loader ------------------------------------------------------------------
 
-TOPICS = "health:\n  names:\n    fi: Terveys\n    en: Health\n"
-GOOD_ENTRY = """\
-id: kela-card
-topic: health
-source:
-  name: Kela
-  url: https://www.kela.fi/
-reviewed: 2026-11-01
-keywords: [Kela-kortti]
-fi:
-  question: Miten saan Kela-kortin?
-  alternates:
-    - Mistä Kela-kortti?
-  answer: |
-    Kela-kortti näyttää, että sinulla on sairausvakuutus.
-en:
-  question: How do I get a Kela card?
-  translated: 2026-11-02
-  answer: The Kela card shows that you are insured.
-"""
 ENTRY = "entries/kela-card.yaml"
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import html
-import re
 import sys
 from pathlib import Path
 
@@ -23,8 +21,7 @@ from bot.directory.render import activity_html, advising_list_html, upcoming_htm
 from bot.finnish_time import HELSINKI
 from bot.i18n import I18n
 from bot.languages import LANGUAGES
-
-_TAG_RE = re.compile(r"<[^>]+>")
+from bot.replies import html_to_text
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,11 +46,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.set_defaults(func=run)
 
 
-def plain(text: str) -> str:
-    """The message as a terminal shows it: tags dropped, entities decoded."""
-    return html.unescape(_TAG_RE.sub("", text))
-
-
 def run(args: argparse.Namespace) -> int:
     folder = Path(args.content) if args.content else Settings.from_env().content_dir
     directory, report = validate_directory(folder)
@@ -76,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
             return _fail(f"unknown activity '{args.activity}'; known: "
                          + ", ".join(sorted(directory.activities)))
         upcoming = directory.next_sessions(args.activity, start=start)
-        print(plain(activity_html(t, directory, directory.activities[args.activity], upcoming)))
+        activity = directory.activities[args.activity]
+        print(html_to_text(activity_html(t, directory, activity, upcoming)))
         return 0
     if not args.municipality:
         print(_overview(directory))
@@ -97,12 +90,12 @@ def run(args: argparse.Namespace) -> int:
         municipality.id, start=start, interest=interest.id if interest else None,
         lang=held_in, days=args.days, limit=args.limit,
     )
-    print(plain(upcoming_html(t, directory, municipality, occurrences, start=start,
+    print(html_to_text(upcoming_html(t, directory, municipality, occurrences, start=start,
                               days=args.days, interest=interest)))
     print()
     sessions = directory.advising(municipality.id, start=start, lang=held_in, days=args.days,
                                   limit=args.limit)
-    print(plain(advising_list_html(t, directory, municipality, sessions, start=start,
+    print(html_to_text(advising_list_html(t, directory, municipality, sessions, start=start,
                                    days=args.days)))
     return 0
 
