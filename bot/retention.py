@@ -14,6 +14,8 @@ import aiosqlite
 
 #: Default for how long question logs are kept (configurable: NEUVO_RETENTION_DAYS).
 DEFAULT_RETENTION_DAYS = 180
+#: Pending requests are ignored after an hour; the nightly job deletes those over a day old.
+PENDING_DAYS = 1
 
 # Every table with personal rows, and how to find a user's rows in it. Ticket messages
 # go with their tickets (ON DELETE CASCADE needs foreign keys on: Storage enables them).
@@ -53,16 +55,18 @@ async def expire_logs(
     db: aiosqlite.Connection, days: int, clock: Callable[[], float] = time.time
 ) -> int:
     """Delete question logs and closed tickets older than `days`; returns rows deleted."""
-    cutoff = int(clock()) - days * 86400
+    now = int(clock())
+    cutoff = now - days * 86400
     deleted = 0
-    for sql in (
-        "DELETE FROM questions WHERE at < ?",
-        "DELETE FROM ticket_messages WHERE ticket_id IN "
-        "(SELECT id FROM tickets WHERE status = 'closed' AND closed_at < ?)",
-        "DELETE FROM tickets WHERE status = 'closed' AND closed_at < ?",
-        "DELETE FROM pending WHERE at < ?",
+    for sql, before in (
+        ("DELETE FROM questions WHERE at < ?", cutoff),
+        ("DELETE FROM ticket_messages WHERE ticket_id IN "
+         "(SELECT id FROM tickets WHERE status = 'closed' AND closed_at < ?)", cutoff),
+        ("DELETE FROM tickets WHERE status = 'closed' AND closed_at < ?", cutoff),
+        # Half-finished requests (a question awaiting consent) live an hour at most.
+        ("DELETE FROM pending WHERE at < ?", now - PENDING_DAYS * 86400),
     ):
-        cur = await db.execute(sql, (cutoff,))
+        cur = await db.execute(sql, (before,))
         deleted += max(cur.rowcount, 0)
     await db.commit()
     return deleted

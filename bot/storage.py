@@ -204,17 +204,16 @@ class Storage:
     async def touch_user(self, pid: str) -> UserRecord:
         """Record that the user was seen now, creating them on first contact."""
         now = self._now()
-        await self.db.execute(
+        # One hop to the database thread that also finishes the statement: a RETURNING
+        # statement left open would make another update's commit fail meanwhile.
+        rows = list(await self.db.execute_fetchall(
             "INSERT INTO users(pid, lang, created_at, last_seen) VALUES (?, NULL, ?, ?) "
-            "ON CONFLICT(pid) DO UPDATE SET last_seen = excluded.last_seen",
+            "ON CONFLICT(pid) DO UPDATE SET last_seen = excluded.last_seen "
+            "RETURNING lang, municipality",
             (pid, now, now),
-        )
+        ))
         await self.db.commit()
-        async with self.db.execute(
-            "SELECT lang, municipality FROM users WHERE pid = ?", (pid,)
-        ) as cur:
-            row = await cur.fetchone()
-        return UserRecord(pid, row[0], row[1]) if row else UserRecord(pid, None)
+        return UserRecord(pid, rows[0][0], rows[0][1]) if rows else UserRecord(pid, None)
 
     async def set_language(self, pid: str, lang: str) -> None:
         await self.touch_user(pid)
@@ -280,10 +279,14 @@ class Storage:
         await self.db.commit()
 
     async def pending(self, pid: str, max_age: int) -> Pending | None:
-        """What the user is in the middle of; anything older than max_age is forgotten."""
-        await self.db.execute("DELETE FROM pending WHERE at < ?", (self._now() - max_age,))
+        """What the user is in the middle of; anything older than max_age counts as nothing.
+
+        Old rows are deleted by the nightly expiry job (bot/retention.py), not here: this
+        runs on every message.
+        """
         async with self.db.execute(
-            "SELECT kind, text, message_id, at FROM pending WHERE pid = ?", (pid,)
+            "SELECT kind, text, message_id, at FROM pending WHERE pid = ? AND at >= ?",
+            (pid, self._now() - max_age),
         ) as cur:
             row = await cur.fetchone()
         return Pending(*row) if row else None
