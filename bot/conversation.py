@@ -105,12 +105,14 @@ class Conversation:
             return Outcome([self._plain(self.i18n(known or REFERENCE_LANGUAGE),
                                         texts.EMPTY_MESSAGE)])
         t_known = self.i18n(known or REFERENCE_LANGUAGE)
+        pending = await self.storage.pending(pid)
         if self.guide.available:
-            picked = await self.guide.typed_municipality(pid, t_known, question)
+            picked = await self.guide.typed_municipality(pid, t_known, question, pending)
             if picked is not None:
                 return picked
         if self.handoff is not None:
-            relayed = await self.handoff.intercept_text(pid, user.chat_id, t_known, question)
+            relayed = await self.handoff.intercept_text(pid, user.chat_id, t_known, question,
+                                                        pending)
             if relayed is not None:
                 return relayed
         notes: list[Message] = []

@@ -34,7 +34,7 @@ from bot.replies import (
     say,
 )
 from bot.report import NOT_SHOWN, published
-from bot.storage import Storage
+from bot.storage import Pending, Storage
 from bot.tickets import Ticket, TicketStore
 from bot.usage import REPLY_BUCKETS, Usage
 
@@ -43,8 +43,6 @@ MAX_RELAY_CHARS = 1500
 MAX_TICKETS_PER_DAY = 3
 MAX_MESSAGES_PER_WINDOW = 10
 MESSAGE_WINDOW_SECONDS = 600
-#: How long a half-finished request (waiting for the question or for consent) is kept.
-PENDING_SECONDS = 3600
 STATS_DAYS = 30
 
 
@@ -93,7 +91,7 @@ class Handoff:
         await self.storage.set_pending(pid, "last", question)
 
     async def last_unanswered(self, pid: str) -> str | None:
-        pending = await self.storage.pending(pid, PENDING_SECONDS)
+        pending = await self.storage.pending(pid)
         return pending.text if pending and pending.kind == "last" else None
 
     async def _consent(self, pid: str, t: Translator, question: str) -> Outcome:
@@ -110,13 +108,15 @@ class Handoff:
         return Outcome([message])
 
     async def intercept_text(
-        self, pid: str, chat_id: int | None, t: Translator, text: str
+        self, pid: str, chat_id: int | None, t: Translator, text: str, pending: Pending | None
     ) -> Outcome | None:
-        """Text that belongs to a hand-off (a question for the adviser, a follow-up)."""
+        """Text that belongs to a hand-off (a question for the adviser, a follow-up).
+
+        `pending` is what the user is in the middle of, read once by the caller.
+        """
         ticket = await self.store.open_ticket_of(pid)
         if ticket is not None:
             return await self._follow_up(pid, chat_id, t, ticket, text)
-        pending = await self.storage.pending(pid, PENDING_SECONDS)
         if pending is not None and pending.kind in ("ask", "consent"):
             return await self._consent(pid, t, text)
         return None
@@ -166,7 +166,7 @@ class Handoff:
     ) -> Outcome:
         """A hand-off button; `municipality` is the name advisers see, `_id` is counted."""
         if action in ("send", "name"):
-            pending = await self.storage.pending(pid, PENDING_SECONDS)
+            pending = await self.storage.pending(pid)
             if pending is None or pending.kind != "consent" or not pending.text or chat_id is None:
                 return Outcome([say(t, texts.EXPIRED_BUTTON)])
             shared = contact if action == "name" else None
@@ -181,7 +181,7 @@ class Handoff:
                 return await self._close(ticket, by_user=True)
             return Outcome(toast=t(texts.EXPIRED_BUTTON))
         if action.startswith("file:"):
-            pending = await self.storage.pending(pid, PENDING_SECONDS)
+            pending = await self.storage.pending(pid)
             ticket = await self.store.open_ticket_of(pid)
             await self.storage.clear_pending(pid)
             if (action == "file:1" and ticket is not None and pending is not None

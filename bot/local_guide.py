@@ -19,7 +19,7 @@ from bot.finnish_time import now_in_helsinki
 from bot.i18n import Translator
 from bot.knowledge import Knowledge
 from bot.replies import Button, Message, Outcome, button, escape, number, say
-from bot.storage import Storage
+from bot.storage import Pending, Storage
 from bot.usage import ADVISING, Usage
 
 PAGE = 4
@@ -80,9 +80,9 @@ class LocalGuide:
         return Button(bidi.line(municipality.name(t.lang), t.lang),
                       f"mun:s:{municipality.id}:{then}")
 
-    async def typed_municipality(self, pid: str, t: Translator, text: str) -> Outcome | None:
-        """A typed name while we wait for one; None when we are not waiting."""
-        pending = await self.storage.pending(pid, max_age=3600)
+    async def typed_municipality(self, pid: str, t: Translator, text: str,
+                                 pending: Pending | None) -> Outcome | None:
+        """A typed name while we wait for one (`pending` says); None when we are not."""
         if pending is None or pending.kind != PENDING_MUNICIPALITY:
             return None
         then = pending.text or "act"
@@ -107,7 +107,7 @@ class LocalGuide:
 
     async def located(self, pid: str, t: Translator, lat: float, lon: float) -> Outcome:
         """A shared location: used once to pick the nearest municipality, never stored."""
-        pending = await self.storage.pending(pid, max_age=3600)
+        pending = await self.storage.pending(pid)
         then = pending.text if pending and pending.kind == PENDING_MUNICIPALITY else "act"
         nearest = self.directory.nearest_municipality(lat, lon)
         return await self.set_municipality(pid, t, nearest.id, then or "act")

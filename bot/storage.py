@@ -19,6 +19,9 @@ from pathlib import Path
 import aiosqlite
 
 MEMORY = ":memory:"
+#: How long a half-finished request (a question awaiting consent, a municipality being
+#: chosen) is kept in mind.
+PENDING_SECONDS = 3600
 
 # Each step moves the schema one version up; never edit a step that has shipped.
 MIGRATIONS: tuple[str, ...] = (
@@ -278,15 +281,15 @@ class Storage:
         )
         await self.db.commit()
 
-    async def pending(self, pid: str, max_age: int) -> Pending | None:
-        """What the user is in the middle of; anything older than max_age counts as nothing.
+    async def pending(self, pid: str) -> Pending | None:
+        """What the user is in the middle of; anything older than an hour counts as nothing.
 
         Old rows are deleted by the nightly expiry job (bot/retention.py), not here: this
         runs on every message.
         """
         async with self.db.execute(
             "SELECT kind, text, message_id, at FROM pending WHERE pid = ? AND at >= ?",
-            (pid, self._now() - max_age),
+            (pid, self._now() - PENDING_SECONDS),
         ) as cur:
             row = await cur.fetchone()
         return Pending(*row) if row else None

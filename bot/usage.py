@@ -65,7 +65,6 @@ INTEREST = "interest"
 
 NEW = "new"
 RETURNING = "returning"
-DECISIONS = ("answer", "suggest", "none")
 #: `directory_viewed(interest=ADVISING)`: the in-person advising hours were shown.
 ADVISING = "advising"
 

@@ -172,18 +172,13 @@ def test_unknown_municipality_is_a_key_error() -> None:
         directory().upcoming("helsinki", start=local(2026, 12, 1))
 
 
-def test_items_for_interests_gives_the_next_session_per_activity() -> None:
+def test_interests_for_lists_only_interests_with_activities() -> None:
     d = directory(
         activity("cafe", weekly(1)),
         activity("cafe-2", weekly(4)),
         activity("peers", weekly(2), interests=("peer-support",)),
         activity("sport", weekly(0), interests=("sports",)),
     )
-    found = d.items_for_interests("iisalmi", ["language-cafe", "peer-support"],
-                                  start=local(2026, 11, 30, 12))
-    assert [(o.activity.id, o.start.date()) for o in found] == [
-        ("cafe", dt.date(2026, 12, 1)), ("peers", dt.date(2026, 12, 2)),
-        ("cafe-2", dt.date(2026, 12, 4))]
     assert [i.id for i in d.interests_for("iisalmi")] == [
         "language-cafe", "peer-support", "sports"]
 

@@ -32,7 +32,8 @@ async def handoff(tmp_path) -> AsyncIterator[Handoff]:  # type: ignore[no-untype
 async def create(handoff: Handoff, pid: str, question: str) -> str:
     t = handoff.i18n("en")
     await handoff.ask(pid, t)
-    await handoff.intercept_text(pid, 1, t, question)
+    await handoff.intercept_text(pid, 1, t, question,
+                                        await handoff.storage.pending(pid))
     outcome = await handoff.button(pid, 1, None, "iisalmi", "Iisalmi", t, "send")
     return (outcome.edit or outcome.messages[-1]).html
 
@@ -59,7 +60,8 @@ async def test_message_rate_limit(handoff: Handoff) -> None:
     t = handoff.i18n("en")
     replies = []
     for i in range(MAX_MESSAGES_PER_WINDOW + 2):
-        outcome = await handoff.intercept_text("q", 1, t, f"message {i}")
+        outcome = await handoff.intercept_text("q", 1, t, f"message {i}",
+                                        await handoff.storage.pending("q"))
         assert outcome is not None
         replies.append(outcome)
     assert replies[0].to_advisers
@@ -69,7 +71,8 @@ async def test_message_rate_limit(handoff: Handoff) -> None:
 
 async def test_long_messages_are_cut_with_a_note(handoff: Handoff) -> None:
     await create(handoff, "r", "start")
-    outcome = await handoff.intercept_text("r", 1, handoff.i18n("en"), "x" * 5000)
+    outcome = await handoff.intercept_text("r", 1, handoff.i18n("en"), "x" * 5000,
+                                        await handoff.storage.pending("r"))
     assert outcome is not None
     assert str(MAX_RELAY_CHARS) in outcome.messages[0].html
     assert len(outcome.to_advisers[0].message.html) < MAX_RELAY_CHARS + 200
@@ -78,8 +81,10 @@ async def test_long_messages_are_cut_with_a_note(handoff: Handoff) -> None:
 async def test_consent_can_be_cancelled(handoff: Handoff) -> None:
     t = handoff.i18n("en")
     await handoff.ask("s", t)
-    await handoff.intercept_text("s", 1, t, "my question")
+    await handoff.intercept_text("s", 1, t, "my question",
+                                        await handoff.storage.pending("s"))
     cancelled = await handoff.button("s", 1, None, None, None, t, "cancel")
     assert cancelled.edit is not None and not cancelled.to_advisers
-    assert await handoff.intercept_text("s", 1, t, "a normal question") is None
+    assert await handoff.intercept_text("s", 1, t, "a normal question",
+                                        await handoff.storage.pending("s")) is None
     assert await handoff.store.open_ticket_of("s") is None

@@ -19,16 +19,14 @@ stored before a content edit)::
     upcoming(municipality, *, start, interest=None, lang=None, days=28, limit=5, offset=0)
         -> list[Occurrence]          # here and online, time order, never already started
     advising(municipality, *, start, lang=None, days=28, limit=5) -> list[AdvisingSession]
-    items_for_interests(municipality, interests, *, start, lang=None, days=28, limit=3)
-        -> list[Occurrence]          # next session per activity, for FAQ answers
     next_sessions(activity_id, *, start, count=3) -> list[Occurrence]
     interests_for(municipality) -> list[Interest]       # only interests with activities
     neighbours(municipality) -> list[Municipality]      # nearest first
     nearest_municipality(lat, lon) -> Municipality      # centres; nothing is stored
     find_municipality(text) -> Municipality | None      # id or any name, any case
 
-FAQ entries can point here with interest ids (a proposed `directory: [language-cafe]`
-field); `directory.interests` is the vocabulary to check such tags against.
+FAQ entries point here with interest ids (`directory: [language-cafe]`, checked against
+`directory.interests` by bot/knowledge.py); the answer then offers buttons to those lists.
 
 Rendering (HTML for Telegram, escaped, RTL-safe, Babel dates in the user's language):
 `render.occurrence_html`, `render.activity_html`, `render.advising_html`,

@@ -132,33 +132,6 @@ class Directory:
         sessions.sort(key=lambda x: (x.start, x.point.id))
         return sessions[:limit]
 
-    def items_for_interests(
-        self,
-        municipality: str,
-        interests: Iterable[str],
-        *,
-        start: dt.datetime,
-        lang: str | None = None,
-        days: int = 28,
-        limit: int = 3,
-    ) -> list[Occurrence]:
-        """The next session of each activity here (or online) with any of these interests.
-
-        For FAQ answers that point onwards: an entry tagged `directory: [language-cafe]`
-        lists the local language cafés, soonest first, one line per activity.
-        """
-        _require_aware(start)
-        self.municipality(municipality)
-        wanted = set(interests)
-        activities = [
-            a for a in self._activities_in(municipality)
-            if wanted & set(a.interests) and (lang is None or lang in a.languages)
-        ]
-        firsts: dict[str, Occurrence] = {}
-        for occurrence in self._occurrences(activities, start, days):
-            firsts.setdefault(occurrence.activity.id, occurrence)
-        return list(firsts.values())[:limit]
-
     def next_sessions(self, activity: str, *, start: dt.datetime, count: int = 3,
                       days: int = 90) -> list[Occurrence]:
         """The next few sessions of one activity, for its details view."""
