@@ -37,7 +37,7 @@ from bot.conversation import Conversation, User
 from bot.finnish_time import HELSINKI
 from bot.languages import LANGUAGES
 from bot.outbox import Outbox
-from bot.replies import AdviserPost, Outcome
+from bot.replies import Outcome
 from bot.telegram_sender import NO_PREVIEW, Sender, markup
 from bot.update_order import PerChatUpdateProcessor
 
@@ -80,7 +80,7 @@ def build_application(neuvo: Neuvo, settings: Settings) -> App:
             app.bot_data["adviser_forum"] = bool(chat.is_forum)
         handoff = neuvo.conversation.handoff
         sender = Sender(app.bot, Outbox(neuvo.conversation.storage.db),
-                        handoff.posted if handoff else _no_tickets,
+                        handoff.posted if handoff else None,
                         lambda: bool(app.bot_data.get("adviser_forum")))
         app.bot_data["sender"] = sender
         # What a crash or an outage left undelivered goes first.
@@ -140,10 +140,6 @@ async def _register_commands(app: App, neuvo: Neuvo) -> None:
             [BotCommand(name, name) for name in DESK_COMMANDS],
             scope=BotCommandScopeChat(adviser_chat),
         )
-
-
-async def _no_tickets(post: AdviserPost, message_id: int, thread_id: int | None) -> None:
-    raise AssertionError("advisers' posts exist only with hand-off enabled")
 
 
 def _neuvo(context: Context) -> Neuvo:

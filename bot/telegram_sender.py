@@ -84,10 +84,11 @@ def parcels(chat_id: int, message: Message, reply_to: int | None = None,
 
 
 class Sender:
-    def __init__(self, bot: Bot, outbox: Outbox, posted: Posted,
+    def __init__(self, bot: Bot, outbox: Outbox, posted: Posted | None,
                  forum: Callable[[], bool]) -> None:
         self.bot = bot
         self.outbox = outbox
+        #: Maps advisers' posts to tickets; None when the bot runs without hand-off.
         self.posted = posted
         self.forum = forum
         self._flush_lock = asyncio.Lock()
@@ -169,7 +170,8 @@ class Sender:
             self._degraded = False
             await self.outbox.wake()
         if parcel.post is not None:
-            await self.posted(parcel.post, message_id, parcel.thread_id)
+            if self.posted is not None:
+                await self.posted(parcel.post, message_id, parcel.thread_id)
             if parcel.post.copy_from is not None:
                 await self._copy(parcel, message_id)
         return True
