@@ -18,7 +18,6 @@ from bot.knowledge import Knowledge
 from bot.languages import native_name
 from bot.reloader import ContentReloader
 from bot.replies import Message, escape
-from bot.retention import expire_logs
 from bot.storage import MEMORY, Storage, load_or_create_key
 from bot.tickets import TicketStore
 from bot.usage import Usage
@@ -112,7 +111,7 @@ class Neuvo:
     async def expire(self) -> int:
         """The nightly job: old logs go; finished months' counters are tidied."""
         await self.conversation.usage.roll_over()
-        return await expire_logs(self.conversation.storage.db, self.settings.retention_days)
+        return await self.conversation.storage.expire(self.settings.retention_days)
 
     async def shutdown(self) -> None:
         if self._conversation is not None:

@@ -20,7 +20,7 @@ from bot.local_guide import LocalGuide
 from bot.matching import MatchResult
 from bot.privacy import mask_personal_data
 from bot.replies import Button, Message, Outcome, button, escape, number, say
-from bot.retention import DEFAULT_RETENTION_DAYS, forget_user
+from bot.retention import DEFAULT_RETENTION_DAYS
 from bot.storage import Storage, UserRecord
 from bot.usage import Usage
 
@@ -211,7 +211,7 @@ class Conversation:
         if answer == "ask":
             return Outcome([self._forget_prompt(t)])
         if answer == "yes":
-            await forget_user(self.storage.db, pid)
+            await self.storage.forget(pid)
             await self.usage.forget(pid)
             return Outcome(edit=say(t, texts.FORGET_DONE))
         return Outcome(edit=say(t, texts.FORGET_CANCELLED))
@@ -259,12 +259,13 @@ class Conversation:
         """Note the user's visit (and count it, anonymously); returns pid and record."""
         pid = self.storage.pseudonym(user.external_id)
         record = await self.storage.touch_user(pid)
-        await self.usage.seen(pid, self._language(user, record), record.municipality)
+        await self.usage.seen(pid, self._language(user, record), record.municipality,
+                              record.created_at)
         return pid, record
 
     async def _choose_language(self, pid: str, record: UserRecord, lang: str) -> None:
-        await self.storage.set_language(pid, lang)
-        await self.usage.seen(pid, lang, record.municipality)
+        record = await self.storage.set_language(pid, lang)
+        await self.usage.seen(pid, lang, record.municipality, record.created_at)
 
     async def _translator(self, user: User) -> Translator:
         _, record = await self._touch(user)

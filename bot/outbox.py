@@ -8,13 +8,14 @@ sender; one row is one message, so a delivered row is never sent again.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-import aiosqlite
-
+from bot.database import Database
 from bot.replies import AdviserPost, Button, Message
 
 #: Back-off between delivery attempts of one row, in seconds (the last value repeats).
@@ -72,45 +73,63 @@ def decode(text: str) -> Parcel:
 
 
 class Outbox:
-    def __init__(self, db: aiosqlite.Connection, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
         self.db = db
         self._clock = clock
+        #: Rows per chat, so that keeping a chat's order needs no query per message. Read
+        #: once from the table, then kept by `put` and `done`, the only writers of rows.
+        self._per_chat: Counter[int] | None = None
+        self._loading = asyncio.Lock()
 
-    async def put(self, parcel: Parcel) -> int:
+    async def _counts(self) -> Counter[int]:
+        if self._per_chat is None:
+            async with self._loading:
+                if self._per_chat is None:
+                    rows = await self.db.fetchall(
+                        "SELECT chat_id, COUNT(*) FROM outbox GROUP BY chat_id")
+                    self._per_chat = Counter({int(chat): int(n) for chat, n in rows})
+        return self._per_chat
+
+    async def put(self, parcel: Parcel) -> tuple[int, bool]:
+        """Store a message; returns its row and whether an older message to the same chat
+        is still undelivered (then this one must wait for it, to keep the order)."""
+        counts = await self._counts()
+        behind = counts[parcel.chat_id] > 0
+        counts[parcel.chat_id] += 1  # before the write: a concurrent put must see this row
         now = self._clock()
-        cur = await self.db.execute(
-            "INSERT INTO outbox(chat_id, payload, created_at, attempts, next_at) "
-            "VALUES (?, ?, ?, 0, ?)",
-            (parcel.chat_id, encode(parcel), now, now + LEASE_SECONDS),
-        )
-        await self.db.commit()
-        assert cur.lastrowid is not None
-        return cur.lastrowid
-
-    async def waits_behind(self, row: int, chat_id: int) -> bool:
-        """Whether an older message to the same chat is still undelivered (keep the order)."""
-        async with self.db.execute(
-            "SELECT 1 FROM outbox WHERE chat_id = ? AND id < ? LIMIT 1", (chat_id, row)
-        ) as cur:
-            return await cur.fetchone() is not None
+        try:
+            written = await self.db.execute(
+                "INSERT INTO outbox(chat_id, payload, created_at, attempts, next_at) "
+                "VALUES (?, ?, ?, 0, ?)",
+                (parcel.chat_id, encode(parcel), now, now + LEASE_SECONDS),
+            )
+        except BaseException:
+            self._forget_one(counts, parcel.chat_id)
+            raise
+        assert written.lastrowid is not None
+        return written.lastrowid, behind
 
     async def release(self, row: int) -> None:
         """Hand a new row over to the flush at once (its sender will not deliver it)."""
         await self.db.execute("UPDATE outbox SET next_at = ? WHERE id = ?", (self._clock(), row))
-        await self.db.commit()
 
     async def update(self, row: int, parcel: Parcel) -> None:
         await self.db.execute("UPDATE outbox SET payload = ? WHERE id = ?", (encode(parcel), row))
-        await self.db.commit()
 
-    async def done(self, row: int) -> None:
-        await self.db.execute("DELETE FROM outbox WHERE id = ?", (row,))
-        await self.db.commit()
+    async def done(self, row: int, chat_id: int) -> None:
+        counts = await self._counts()
+        if (await self.db.execute("DELETE FROM outbox WHERE id = ?", (row,))).rowcount:
+            self._forget_one(counts, chat_id)
+
+    @staticmethod
+    def _forget_one(counts: Counter[int], chat_id: int) -> None:
+        counts[chat_id] -= 1
+        if counts[chat_id] <= 0:
+            del counts[chat_id]
 
     async def failed(self, row: int, retry_after: float | None = None) -> None:
         """Try this row again later: after `retry_after` if Telegram said so, else back off."""
-        async with self.db.execute("SELECT attempts FROM outbox WHERE id = ?", (row,)) as cur:
-            found = await cur.fetchone()
+        found = await self.db.fetchone("SELECT attempts FROM outbox WHERE id = ?", (row,))
         attempts = int(found[0]) + 1 if found else 1
         delay = retry_after if retry_after is not None else BACKOFF[
             min(attempts, len(BACKOFF)) - 1]
@@ -118,16 +137,14 @@ class Outbox:
             "UPDATE outbox SET attempts = ?, next_at = ? WHERE id = ?",
             (attempts, self._clock() + delay, row),
         )
-        await self.db.commit()
 
     async def has_ticket_post(self, ticket_id: int) -> bool:
         """Whether a new ticket's first post is already waiting here."""
-        async with self.db.execute(
+        return await self.db.fetchone(
             "SELECT 1 FROM outbox WHERE json_extract(payload, '$.post.ticket_id') = ? "
             "AND json_extract(payload, '$.post.reply_to') IS NULL LIMIT 1",
             (ticket_id,),
-        ) as cur:
-            return await cur.fetchone() is not None
+        ) is not None
 
     async def wake(self, after_restart: bool = False) -> None:
         """Make waiting rows due now: Telegram is reachable again, or we restarted.
@@ -140,17 +157,15 @@ class Outbox:
             "UPDATE outbox SET next_at = ? WHERE next_at > ? AND (attempts > 0 OR ?)",
             (now, now, after_restart),
         )
-        await self.db.commit()
 
     async def due(self, limit: int = 50) -> list[tuple[int, Parcel]]:
         """Rows ready to be tried again, oldest first."""
-        async with self.db.execute(
+        rows = await self.db.fetchall(
             "SELECT id, payload FROM outbox WHERE next_at <= ? ORDER BY id LIMIT ?",
             (self._clock(), limit),
-        ) as cur:
-            return [(row[0], decode(row[1])) for row in await cur.fetchall()]
+        )
+        return [(row[0], decode(row[1])) for row in rows]
 
     async def pending(self) -> int:
-        async with self.db.execute("SELECT COUNT(*) FROM outbox") as cur:
-            row = await cur.fetchone()
+        row = await self.db.fetchone("SELECT COUNT(*) FROM outbox")
         return int(row[0]) if row else 0

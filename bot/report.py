@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-import aiosqlite
 from babel import UnknownLocaleError
 
 from bot.config import Settings
 from bot.content.loader import validate_content
+from bot.database import Database
 from bot.directory.loader import validate_directory
 from bot.languages import native_name
 from bot.usage import (
@@ -786,13 +786,16 @@ def write_report(report: Report, out: Path) -> list[Path]:
 
 async def read_stats(db_path: str, since: dt.date, until: dt.date) -> ReachStats | None:
     """The counters of an existing database; None if it has none yet."""
-    async with aiosqlite.connect(db_path) as db:
-        async with db.execute(
+    db = Database(db_path)
+    await db.open()
+    try:
+        if await db.fetchone(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'usage_counts'"
-        ) as cur:
-            if await cur.fetchone() is None:
-                return None
+        ) is None:
+            return None
         return await Usage(db).stats(since, until)
+    finally:
+        await db.close()
 
 
 # -- the command -------------------------------------------------------------------------

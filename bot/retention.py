@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import aiosqlite
+from bot.database import Database
 
 #: Default for how long question logs are kept (configurable: NEUVO_RETENTION_DAYS).
 DEFAULT_RETENTION_DAYS = 180
@@ -29,44 +29,39 @@ _USER_ROWS = (
 )
 
 
-async def forget_user(db: aiosqlite.Connection, pid: str) -> None:
-    """Delete everything stored under this pseudonym (the user asked for it)."""
-    await db.execute("BEGIN")
-    try:
+async def forget_user(db: Database, pid: str) -> None:
+    """Delete everything stored under this pseudonym (the user asked for it).
+
+    Called through `Storage.forget`, which also drops what it keeps in memory.
+    """
+    async with db.transaction():
         for table, where in _USER_ROWS:
             await db.execute(f"DELETE FROM {table} WHERE {where}", (pid,))
-    except BaseException:
-        await db.rollback()
-        raise
-    await db.commit()
 
 
-async def rows_about(db: aiosqlite.Connection, pid: str) -> int:
+async def rows_about(db: Database, pid: str) -> int:
     """How many rows still mention this pseudonym (0 after `forget_user`)."""
     total = 0
     for table, where in _USER_ROWS:
-        async with db.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", (pid,)) as cur:
-            row = await cur.fetchone()
+        row = await db.fetchone(f"SELECT COUNT(*) FROM {table} WHERE {where}", (pid,))
         total += int(row[0]) if row else 0
     return total
 
 
-async def expire_logs(
-    db: aiosqlite.Connection, days: int, clock: Callable[[], float] = time.time
-) -> int:
+async def expire_logs(db: Database, days: int, clock: Callable[[], float] = time.time) -> int:
     """Delete question logs and closed tickets older than `days`; returns rows deleted."""
     now = int(clock())
     cutoff = now - days * 86400
     deleted = 0
-    for sql, before in (
+    statements = (
         ("DELETE FROM questions WHERE at < ?", cutoff),
         ("DELETE FROM ticket_messages WHERE ticket_id IN "
          "(SELECT id FROM tickets WHERE status = 'closed' AND closed_at < ?)", cutoff),
         ("DELETE FROM tickets WHERE status = 'closed' AND closed_at < ?", cutoff),
         # Half-finished requests (a question awaiting consent) live an hour at most.
         ("DELETE FROM pending WHERE at < ?", now - PENDING_DAYS * 86400),
-    ):
-        cur = await db.execute(sql, (before,))
-        deleted += max(cur.rowcount, 0)
-    await db.commit()
+    )
+    async with db.transaction():
+        for sql, before in statements:
+            deleted += max((await db.execute(sql, (before,))).rowcount, 0)
     return deleted

@@ -16,7 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiosqlite
+from cachetools import LRUCache
+
+from bot.database import Database
+from bot.retention import expire_logs, forget_user
 
 MEMORY = ":memory:"
 #: How long a half-finished request (a question awaiting consent, a municipality being
@@ -131,6 +134,8 @@ class UserRecord:
     #: The language the user chose; None until they choose one.
     lang: str | None
     municipality: str | None = None
+    #: First contact (Unix time): usage counts tell new people from returning ones by it.
+    created_at: int = 0
 
 
 @dataclass(frozen=True)
@@ -153,46 +158,56 @@ def load_or_create_key(path: Path) -> bytes:
     return key
 
 
+#: People seen recently, whose record and pending request are kept in memory as well: every
+#: message reads both, and a conversation is several messages in a row. Writes go to the
+#: database first and then here, so the database stays the truth after a crash.
+CACHED_USERS = 20_000
+#: `users.last_seen` is written at most this often per person (it only needs the day).
+LAST_SEEN_STEP = 3600
+_USER_UPSERT = (
+    "INSERT INTO users(pid, lang, municipality, created_at, last_seen) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT(pid) DO UPDATE SET last_seen = excluded.last_seen, "
+    "lang = COALESCE(excluded.lang, lang), "
+    "municipality = COALESCE(excluded.municipality, municipality) "
+    "RETURNING lang, municipality, created_at"
+)
+
+
 class Storage:
     def __init__(self, path: str, key: bytes, clock: Callable[[], float] = time.time) -> None:
-        self._path = path
         self._key = key
         self._clock = clock
-        self._db: aiosqlite.Connection | None = None
-
-    @property
-    def db(self) -> aiosqlite.Connection:
-        if self._db is None:
-            raise RuntimeError("Storage.open() has not been called")
-        return self._db
+        self.db = Database(path)
+        #: pid → (record, when last_seen was written).
+        self._users: LRUCache[str, tuple[UserRecord, int]] = LRUCache(CACHED_USERS)
+        #: pid → their pending request, None meaning "known to have none".
+        self._pending: LRUCache[str, Pending | None] = LRUCache(CACHED_USERS)
 
     async def open(self) -> None:
-        if self._path != MEMORY:
-            Path(self._path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = await aiosqlite.connect(self._path)
-        await self._db.execute("PRAGMA journal_mode=WAL")
-        # With WAL, NORMAL loses no committed data when the bot process dies (only on a
-        # power cut, the last transactions), and spares an fsync on every commit.
-        await self._db.execute("PRAGMA synchronous=NORMAL")
-        await self._db.execute("PRAGMA foreign_keys=ON")
-        await self._db.execute("PRAGMA busy_timeout=5000")
+        if self.db.path != MEMORY:
+            Path(self.db.path).parent.mkdir(parents=True, exist_ok=True)
+        await self.db.open(
+            "PRAGMA journal_mode=WAL",
+            # With WAL, NORMAL loses no committed data when the bot process dies (only on a
+            # power cut, the last transactions), and spares an fsync on every commit.
+            "PRAGMA synchronous=NORMAL",
+            "PRAGMA foreign_keys=ON",
+            "PRAGMA busy_timeout=5000",
+        )
         await self._migrate()
 
     async def close(self) -> None:
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        await self.db.close()
 
     async def schema_version(self) -> int:
-        async with self.db.execute("PRAGMA user_version") as cur:
-            row = await cur.fetchone()
+        row = await self.db.fetchone("PRAGMA user_version")
         return int(row[0]) if row else 0
 
     async def _migrate(self) -> None:
         version = await self.schema_version()
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            # executescript commits first; the version bump rides in the same script so a
-            # crash never leaves a half-applied step marked as done.
+            # The version bump rides in the same transaction as the step, so a crash never
+            # leaves a half-applied step marked as done.
             await self.db.executescript(
                 f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
             )
@@ -207,27 +222,24 @@ class Storage:
     async def touch_user(self, pid: str) -> UserRecord:
         """Record that the user was seen now, creating them on first contact."""
         now = self._now()
-        # One hop to the database thread that also finishes the statement: a RETURNING
-        # statement left open would make another update's commit fail meanwhile.
-        rows = list(await self.db.execute_fetchall(
-            "INSERT INTO users(pid, lang, created_at, last_seen) VALUES (?, NULL, ?, ?) "
-            "ON CONFLICT(pid) DO UPDATE SET last_seen = excluded.last_seen "
-            "RETURNING lang, municipality",
-            (pid, now, now),
-        ))
-        await self.db.commit()
-        return UserRecord(pid, rows[0][0], rows[0][1]) if rows else UserRecord(pid, None)
+        cached = self._users.get(pid)
+        if cached is not None and now - cached[1] < LAST_SEEN_STEP:
+            return cached[0]
+        return await self._upsert(pid, now)
 
-    async def set_language(self, pid: str, lang: str) -> None:
-        await self.touch_user(pid)
-        await self.db.execute("UPDATE users SET lang = ? WHERE pid = ?", (lang, pid))
-        await self.db.commit()
+    async def _upsert(self, pid: str, now: int, lang: str | None = None,
+                      municipality: str | None = None) -> UserRecord:
+        row = await self.db.fetchone(_USER_UPSERT, (pid, lang, municipality, now, now))
+        assert row is not None
+        record = UserRecord(pid, row[0], row[1], int(row[2]))
+        self._users[pid] = (record, now)
+        return record
 
-    async def set_municipality(self, pid: str, municipality: str) -> None:
-        await self.touch_user(pid)
-        await self.db.execute("UPDATE users SET municipality = ? WHERE pid = ?",
-                              (municipality, pid))
-        await self.db.commit()
+    async def set_language(self, pid: str, lang: str) -> UserRecord:
+        return await self._upsert(pid, self._now(), lang=lang)
+
+    async def set_municipality(self, pid: str, municipality: str) -> UserRecord:
+        return await self._upsert(pid, self._now(), municipality=municipality)
 
     async def log_question(
         self,
@@ -238,29 +250,26 @@ class Storage:
         entry_id: str | None,
         score: float | None,
     ) -> int:
-        cur = await self.db.execute(
+        written = await self.db.execute(
             "INSERT INTO questions(pid, at, lang, text, decision, entry_id, score) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (pid, self._now(), lang, text, decision, entry_id, score),
         )
-        await self.db.commit()
-        assert cur.lastrowid is not None
-        return cur.lastrowid
+        assert written.lastrowid is not None
+        return written.lastrowid
 
     async def set_feedback(self, question_id: int, pid: str, helpful: bool) -> bool:
         """Store 👍/👎 on the user's own logged question; False if it is not theirs."""
-        cur = await self.db.execute(
+        written = await self.db.execute(
             "UPDATE questions SET feedback = ? WHERE id = ? AND pid = ?",
             (1 if helpful else -1, question_id, pid),
         )
-        await self.db.commit()
-        return cur.rowcount == 1
+        return written.rowcount == 1
 
     async def question_entry(self, question_id: int, pid: str) -> str | None:
-        async with self.db.execute(
+        row = await self.db.fetchone(
             "SELECT entry_id FROM questions WHERE id = ? AND pid = ?", (question_id, pid)
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return row[0] if row else None
 
     async def resolve_suggestion(self, question_id: int, pid: str, entry_id: str) -> None:
@@ -269,17 +278,17 @@ class Storage:
             "UPDATE questions SET entry_id = ? WHERE id = ? AND pid = ?",
             (entry_id, question_id, pid),
         )
-        await self.db.commit()
 
     async def set_pending(
         self, pid: str, kind: str, text: str | None = None, message_id: int | None = None
     ) -> None:
+        pending = Pending(kind, text, message_id, self._now())
         await self.db.execute(
             "INSERT OR REPLACE INTO pending(pid, kind, text, message_id, at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (pid, kind, text, message_id, self._now()),
+            (pid, pending.kind, pending.text, pending.message_id, pending.at),
         )
-        await self.db.commit()
+        self._pending[pid] = pending
 
     async def pending(self, pid: str) -> Pending | None:
         """What the user is in the middle of; anything older than an hour counts as nothing.
@@ -287,13 +296,29 @@ class Storage:
         Old rows are deleted by the nightly expiry job (bot/retention.py), not here: this
         runs on every message.
         """
-        async with self.db.execute(
-            "SELECT kind, text, message_id, at FROM pending WHERE pid = ? AND at >= ?",
-            (pid, self._now() - PENDING_SECONDS),
-        ) as cur:
-            row = await cur.fetchone()
-        return Pending(*row) if row else None
+        if pid in self._pending:
+            pending = self._pending[pid]
+        else:
+            row = await self.db.fetchone(
+                "SELECT kind, text, message_id, at FROM pending WHERE pid = ?", (pid,)
+            )
+            pending = self._pending[pid] = Pending(*row) if row else None
+        if pending is None or pending.at < self._now() - PENDING_SECONDS:
+            return None
+        return pending
 
     async def clear_pending(self, pid: str) -> None:
         await self.db.execute("DELETE FROM pending WHERE pid = ?", (pid,))
-        await self.db.commit()
+        self._pending[pid] = None
+
+    async def forget(self, pid: str) -> None:
+        """Delete everything stored under this pseudonym (the user asked for it)."""
+        await forget_user(self.db, pid)
+        self._users.pop(pid, None)
+        self._pending.pop(pid, None)
+
+    async def expire(self, retention_days: int) -> int:
+        """The nightly expiry of old logs (bot/retention.py); returns rows deleted."""
+        deleted = await expire_logs(self.db, retention_days, self._clock)
+        self._pending.clear()
+        return deleted

@@ -112,10 +112,10 @@ class Sender:
     async def send(self, chat_id: int, message: Message, reply_to: int | None = None,
                    thread_id: int | None = None, post: AdviserPost | None = None) -> None:
         for parcel in parcels(chat_id, message, reply_to, thread_id, post):
-            row = await self.outbox.put(parcel)
+            row, behind = await self.outbox.put(parcel)
             self._in_flight.add(row)  # before any other await: the flush must skip it
             try:
-                if await self.outbox.waits_behind(row, chat_id):
+                if behind:
                     # An earlier message to this chat is pending: the flush sends both.
                     await self.outbox.release(row)
                     continue
@@ -158,14 +158,14 @@ class Sender:
         except (Forbidden, BadRequest) as exc:
             log.warning("dropping a message Telegram refuses for good (chat %s): %s",
                         parcel.chat_id, exc)
-            await self.outbox.done(row)
+            await self.outbox.done(row, parcel.chat_id)
             return True
         except (NetworkError, TelegramError) as exc:
             log.warning("sending failed, will retry (chat %s): %s", parcel.chat_id, exc)
             self._degraded = True
             await self.outbox.failed(row)
             return False
-        await self.outbox.done(row)
+        await self.outbox.done(row, parcel.chat_id)
         if self._degraded:
             self._degraded = False
             await self.outbox.wake()

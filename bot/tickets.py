@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import aiosqlite
+from bot.database import Database
 
 OPEN_STATES = ("open", "taken")
 
@@ -42,18 +42,21 @@ _TICKET_COLUMNS = (
 
 
 class TicketStore:
-    def __init__(self, db: aiosqlite.Connection, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
         self.db = db
         self._clock = clock
+        #: Everyone who may have an open ticket (a superset: closed ones drop out when
+        #: looked up). Every message asks whether its sender has one, and almost nobody does.
+        self._maybe_open: set[str] | None = None
+        #: Tickets created before `_maybe_open` was first read from the database.
+        self._created_early: set[str] = set()
+        self._creations = 0
 
     def now(self) -> int:
         return int(self._clock())
 
     async def _one(self, where: str, *args: object) -> Ticket | None:
-        async with self.db.execute(
-            f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE {where}", args
-        ) as cur:
-            row = await cur.fetchone()
+        row = await self.db.fetchone(f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE {where}", args)
         return Ticket(*row) if row else None
 
     async def create(
@@ -61,18 +64,21 @@ class TicketStore:
         text: str,
     ) -> Ticket:
         now = self.now()
-        cur = await self.db.execute(
-            "INSERT INTO tickets(pid, chat_id, lang, municipality, status, contact, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
-            (pid, chat_id, lang, municipality, contact, now, now),
-        )
-        assert cur.lastrowid is not None
-        await self.db.execute(
-            "INSERT INTO ticket_messages(ticket_id, direction, text, at) VALUES (?, 'user', ?, ?)",
-            (cur.lastrowid, text, now),
-        )
-        await self.db.commit()
-        ticket = await self.get(cur.lastrowid)
+        self._creations += 1
+        (self._maybe_open if self._maybe_open is not None else self._created_early).add(pid)
+        async with self.db.transaction():
+            written = await self.db.execute(
+                "INSERT INTO tickets(pid, chat_id, lang, municipality, status, contact, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
+                (pid, chat_id, lang, municipality, contact, now, now),
+            )
+            assert written.lastrowid is not None
+            await self.db.execute(
+                "INSERT INTO ticket_messages(ticket_id, direction, text, at) "
+                "VALUES (?, 'user', ?, ?)",
+                (written.lastrowid, text, now),
+            )
+        ticket = await self.get(written.lastrowid)
         assert ticket is not None
         return ticket
 
@@ -80,18 +86,27 @@ class TicketStore:
         return await self._one("id = ?", ticket_id)
 
     async def open_ticket_of(self, pid: str) -> Ticket | None:
-        return await self._one(
+        if self._maybe_open is None:
+            rows = await self.db.fetchall(
+                "SELECT DISTINCT pid FROM tickets WHERE status IN ('open', 'taken')")
+            self._maybe_open = {row[0] for row in rows} | self._created_early
+        if pid not in self._maybe_open:
+            return None
+        creations = self._creations
+        ticket = await self._one(
             "pid = ? AND status IN ('open', 'taken') ORDER BY id DESC LIMIT 1", pid
         )
+        if ticket is None and creations == self._creations:
+            self._maybe_open.discard(pid)
+        return ticket
 
     async def by_group_message(self, message_id: int) -> Ticket | None:
         ticket = await self._one("group_message_id = ?", message_id)
         if ticket is not None:
             return ticket
-        async with self.db.execute(
+        row = await self.db.fetchone(
             "SELECT ticket_id FROM ticket_messages WHERE group_message_id = ?", (message_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return await self.get(row[0]) if row else None
 
     async def by_thread(self, thread_id: int) -> Ticket | None:
@@ -103,44 +118,42 @@ class TicketStore:
             "UPDATE tickets SET group_message_id = ?, group_thread_id = ? WHERE id = ?",
             (message_id, thread_id, ticket_id),
         )
-        await self.db.commit()
 
     async def add_message(
         self, ticket_id: int, direction: str, text: str, group_message_id: int | None = None
     ) -> int:
         now = self.now()
-        cur = await self.db.execute(
-            "INSERT INTO ticket_messages(ticket_id, direction, text, at, group_message_id) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (ticket_id, direction, text, now, group_message_id),
-        )
-        if direction == "adviser":
-            await self.db.execute(
-                "UPDATE tickets SET first_reply_at = COALESCE(first_reply_at, ?), updated_at = ? "
-                "WHERE id = ?",
-                (now, now, ticket_id),
+        async with self.db.transaction():
+            written = await self.db.execute(
+                "INSERT INTO ticket_messages(ticket_id, direction, text, at, group_message_id) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (ticket_id, direction, text, now, group_message_id),
             )
-        else:
-            await self.db.execute(
-                "UPDATE tickets SET updated_at = ? WHERE id = ?", (now, ticket_id)
-            )
-        await self.db.commit()
-        assert cur.lastrowid is not None
-        return cur.lastrowid
+            if direction == "adviser":
+                await self.db.execute(
+                    "UPDATE tickets SET first_reply_at = COALESCE(first_reply_at, ?), "
+                    "updated_at = ? WHERE id = ?",
+                    (now, now, ticket_id),
+                )
+            else:
+                await self.db.execute(
+                    "UPDATE tickets SET updated_at = ? WHERE id = ?", (now, ticket_id)
+                )
+        assert written.lastrowid is not None
+        return written.lastrowid
 
     async def set_group_message(self, message_row: int, group_message_id: int) -> None:
         await self.db.execute(
             "UPDATE ticket_messages SET group_message_id = ? WHERE id = ?",
             (group_message_id, message_row),
         )
-        await self.db.commit()
 
     async def messages(self, ticket_id: int) -> list[tuple[str, str]]:
-        async with self.db.execute(
+        rows = await self.db.fetchall(
             "SELECT direction, text FROM ticket_messages WHERE ticket_id = ? ORDER BY id",
             (ticket_id,),
-        ) as cur:
-            return [(row[0], row[1]) for row in await cur.fetchall()]
+        )
+        return [(row[0], row[1]) for row in rows]
 
     async def set_status(self, ticket_id: int, status: str) -> None:
         now = self.now()
@@ -152,52 +165,45 @@ class TicketStore:
             "chat_id = CASE WHEN ? THEN NULL ELSE chat_id END WHERE id = ?",
             (status, now, closing, now, closing, ticket_id),
         )
-        await self.db.commit()
 
     async def open_tickets(self) -> list[Ticket]:
-        async with self.db.execute(
+        rows = await self.db.fetchall(
             f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE status IN ('open', 'taken') "
             "ORDER BY id"
-        ) as cur:
-            return [Ticket(*row) for row in await cur.fetchall()]
+        )
+        return [Ticket(*row) for row in rows]
 
     async def created_since(self, pid: str, since: int) -> int:
-        async with self.db.execute(
+        row = await self.db.fetchone(
             "SELECT COUNT(*) FROM tickets WHERE pid = ? AND created_at >= ?", (pid, since)
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return int(row[0]) if row else 0
 
     async def user_messages_since(self, pid: str, since: int) -> int:
-        async with self.db.execute(
+        row = await self.db.fetchone(
             "SELECT COUNT(*) FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id "
             "WHERE t.pid = ? AND m.direction = 'user' AND m.at >= ?",
             (pid, since),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return int(row[0]) if row else 0
 
     async def ban(self, pid: str) -> None:
         await self.db.execute(
             "INSERT OR IGNORE INTO bans(pid, at) VALUES (?, ?)", (pid, self.now())
         )
-        await self.db.commit()
 
     async def unban(self, pid: str) -> None:
         await self.db.execute("DELETE FROM bans WHERE pid = ?", (pid,))
-        await self.db.commit()
 
     async def is_banned(self, pid: str) -> bool:
-        async with self.db.execute("SELECT 1 FROM bans WHERE pid = ?", (pid,)) as cur:
-            return await cur.fetchone() is not None
+        return await self.db.fetchone("SELECT 1 FROM bans WHERE pid = ?", (pid,)) is not None
 
     async def stats(self, since: int) -> dict[str, float | int | None]:
-        async with self.db.execute(
+        row = await self.db.fetchone(
             "SELECT COUNT(*), SUM(status != 'closed'), "
             "AVG(CASE WHEN first_reply_at IS NOT NULL THEN first_reply_at - created_at END) "
             "FROM tickets WHERE created_at >= ?",
             (since,),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         assert row is not None
         return {"tickets": row[0], "open": row[1] or 0, "avg_reply_seconds": row[2]}

@@ -33,14 +33,16 @@ different people who found the bot in the period. A forgotten user who returns i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-import aiosqlite
+from cachetools import LRUCache
 
+from bot.database import Database
 from bot.finnish_time import HELSINKI
 
 # Events (what happened) and dimensions (what it is counted by) in `usage_counts`.
@@ -218,10 +220,19 @@ class ReachStats:
 
 _Row = tuple[str, str, str, str, int]
 
-_ADD = (
-    "INSERT INTO usage_counts(month, event, dimension, value, count) VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT(month, event, dimension, value) DO UPDATE SET count = count + excluded.count"
-)
+#: Markers known to be written, kept in memory (see `Usage.seen`).
+MARKERS_CACHED = 20_000
+
+
+@functools.cache
+def _add_rows(count: int) -> str:
+    """Adds `count` counter rows in one statement."""
+    return (
+        "INSERT INTO usage_counts(month, event, dimension, value, count) VALUES "
+        + ", ".join(["(?, ?, ?, ?, ?)"] * count)
+        + " ON CONFLICT(month, event, dimension, value) DO UPDATE SET "
+        "count = count + excluded.count"
+    )
 
 
 def _people_select(where: str) -> str:
@@ -239,11 +250,14 @@ def _people_select(where: str) -> str:
 class Usage:
     """Writes the counters as events happen, and reads them back as `ReachStats`."""
 
-    def __init__(self, db: aiosqlite.Connection, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
         self.db = db
         self._clock = clock
         #: The month whose earlier months are known to be folded already.
         self._rolled: str | None = None
+        #: marker → (language, municipality) last written, so that a person's every
+        #: message does not rewrite the same marker row.
+        self._marked: LRUCache[str, tuple[str, str]] = LRUCache(MARKERS_CACHED)
 
     def month(self) -> str:
         """The current month, in Finnish time: a month starts at midnight in Helsinki."""
@@ -254,24 +268,30 @@ class Usage:
 
     # -- events ----------------------------------------------------------------------------
 
-    async def seen(self, pid: str, lang: str, municipality: str | None) -> None:
-        """Any user action: counts the person once this month (see the module docstring)."""
+    async def seen(self, pid: str, lang: str, municipality: str | None,
+                   created_at: int) -> None:
+        """Any user action: counts the person once this month (see the module docstring).
+
+        `created_at` is the person's first contact (`UserRecord.created_at`).
+        """
         month = self.month()
         if self._rolled != month:
             await self.roll_over()
-        async with self.db.execute("SELECT created_at FROM users WHERE pid = ?", (pid,)) as cur:
-            row = await cur.fetchone()
-        # No row yet: this is the first contact, and touch_user is about to create it.
-        status = NEW if row is None or int(row[0]) >= _month_start(month) else RETURNING
+        marker = _marker(month, pid)
+        known = self._marked.get(marker)
+        if known is not None and known[0] == lang and (not municipality
+                                                       or known[1] == municipality):
+            return
+        status = NEW if created_at >= _month_start(month) else RETURNING
         await self.db.execute(
             "INSERT INTO usage_active(month, marker, status, lang, municipality) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(month, marker) DO UPDATE SET "
             "lang = excluded.lang, "
             "municipality = CASE WHEN excluded.municipality = '' THEN municipality "
             "ELSE excluded.municipality END",
-            (month, _marker(month, pid), status, lang, municipality or ""),
+            (month, marker, status, lang, municipality or ""),
         )
-        await self.db.commit()
+        self._marked[marker] = (lang, municipality or (known[1] if known else ""))
 
     async def question(
         self, lang: str, municipality: str | None, decision: str, topic: str | None
@@ -307,11 +327,8 @@ class Usage:
         rows += [(month, event, dimension, value or "", 1)
                  for dimension, value in dimensions.items()]
         rows += [(month, other, ALL, "", amount) for other, amount in also]
-        # Close the cursor at once: concurrent updates share this connection, and an open
-        # executemany cursor makes others fail with "bad parameter or other API misuse".
-        async with self.db.executemany(_ADD, rows):
-            pass
-        await self.db.commit()
+        # One statement for all rows: one trip to the database and one commit.
+        await self.db.execute(_add_rows(len(rows)), [value for row in rows for value in row])
 
     # -- markers -----------------------------------------------------------------------------
 
@@ -324,25 +341,28 @@ class Usage:
         month = self.month()
         await self._fold("month < :month", {"month": month})
         self._rolled = month
+        self._marked.clear()
 
     async def forget(self, pid: str) -> None:
         """A user asked to be forgotten: their marker becomes plain counts at once."""
         await self.roll_over()  # markers of earlier months, this one's among them
         month = self.month()
+        marker = _marker(month, pid)
         await self._fold("month = :month AND marker = :marker",
-                         {"month": month, "marker": _marker(month, pid)})
+                         {"month": month, "marker": marker})
+        self._marked.pop(marker, None)
 
     async def _fold(self, where: str, params: Mapping[str, str]) -> None:
-        # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT.
-        await self.db.execute(
-            "INSERT INTO usage_counts(month, event, dimension, value, count) "
-            f"SELECT month, '{PEOPLE}', dimension, value, n FROM ({_people_select(where)}) "
-            "WHERE true ON CONFLICT(month, event, dimension, value) "
-            "DO UPDATE SET count = count + excluded.count",
-            params,
-        )
-        await self.db.execute(f"DELETE FROM usage_active WHERE {where}", params)
-        await self.db.commit()
+        async with self.db.transaction():
+            # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT.
+            await self.db.execute(
+                "INSERT INTO usage_counts(month, event, dimension, value, count) "
+                f"SELECT month, '{PEOPLE}', dimension, value, n FROM ({_people_select(where)}) "
+                "WHERE true ON CONFLICT(month, event, dimension, value) "
+                "DO UPDATE SET count = count + excluded.count",
+                params,
+            )
+            await self.db.execute(f"DELETE FROM usage_active WHERE {where}", params)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -357,17 +377,17 @@ class Usage:
         counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
         new: dict[str, int] = defaultdict(int)
         returning: dict[str, int] = defaultdict(int)
-        async with self.db.execute(
+        rows = await self.db.fetchall(
             "SELECT month, event, dimension, value, count FROM usage_counts "
             "WHERE month BETWEEN :first AND :last UNION ALL "
             f"SELECT month, '{PEOPLE}', dimension, value, n FROM "
             f"({_people_select('month BETWEEN :first AND :last')})",
             params,
-        ) as cur:
-            async for month, event, dimension, value, count in cur:
-                counts[event, dimension][value] += count
-                if event == PEOPLE and dimension == STATUS:
-                    (new if value == NEW else returning)[month] += count
+        )
+        for month, event, dimension, value, count in rows:
+            counts[event, dimension][value] += count
+            if event == PEOPLE and dimension == STATUS:
+                (new if value == NEW else returning)[month] += count
         return ReachStats(
             since=since,
             until=until,

@@ -61,8 +61,7 @@ def make_web_app(application: App, neuvo: Neuvo, secret: str) -> web.Application
         if not application.running:
             return web.Response(status=503, text="starting")
         try:
-            async with neuvo.conversation.storage.db.execute("SELECT 1") as cur:
-                await cur.fetchone()
+            await neuvo.conversation.storage.db.fetchone("SELECT 1")
         except Exception:
             return web.Response(status=503, text="database unavailable")
         return web.Response(text="ready")

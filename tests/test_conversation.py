@@ -94,8 +94,8 @@ async def test_suggestion_offers_choices_and_records_the_pick(conv: Conversation
     answer = only(await conv.button(user, data[0]))
     assert "Kela card" in answer.html
     storage = conv.storage
-    async with storage.db.execute("SELECT decision, entry_id FROM questions") as cur:
-        assert [tuple(r) for r in await cur.fetchall()] == [("suggest", "kela-card")]
+    rows = await storage.db.fetchall("SELECT decision, entry_id FROM questions")
+    assert [tuple(r) for r in rows] == [("suggest", "kela-card")]
     nothing = only(await conv.button(user, data[-1]))
     assert "do not know" in nothing.html
 
@@ -140,8 +140,7 @@ async def test_empty_long_and_expired_input(conv: Conversation) -> None:
 
 async def test_logged_questions_are_masked(conv: Conversation) -> None:
     await conv.text(User("m", platform_lang="fi"), "hetuni on 131052-308T, missä Kela-kortti?")
-    async with conv.storage.db.execute("SELECT text FROM questions") as cur:
-        [(text,)] = await cur.fetchall()
+    [(text,)] = await conv.storage.db.fetchall("SELECT text FROM questions")
     assert "131052-308T" not in text and "[henkilötunnus]" in text
 
 

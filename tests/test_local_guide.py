@@ -73,8 +73,7 @@ async def test_location_picks_the_nearest_municipality(conv: Conversation) -> No
     await conv.button(user, "menu:act")
     outcome = await conv.location(user, 63.56, 27.19)  # Iisalmi centre
     assert "Iisalmi" in outcome.messages[0].html
-    async with conv.storage.db.execute("SELECT * FROM users") as cur:
-        rows = [tuple(r) for r in await cur.fetchall()]
+    rows = [tuple(r) for r in await conv.storage.db.fetchall("SELECT * FROM users")]
     assert not any("63.56" in str(v) or "27.19" in str(v) for row in rows for v in row)
 
 

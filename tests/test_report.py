@@ -93,8 +93,8 @@ async def seed(storage: Storage, usage: Usage, clock: Clock) -> None:
     """March: 20 new people; April: 10 of them return and 8 new come. Chosen so that one
     cell of each kind shows: 3 (hidden), 5 (shown), and a lone small count's partner."""
     async def act(pid: str, lang: str, place: str) -> None:
-        await usage.seen(pid, lang, place)
-        await storage.touch_user(pid)
+        record = await storage.touch_user(pid)
+        await usage.seen(pid, lang, place, record.created_at)
 
     clock.set(3, 5)
     march = ([("ar", "jyvaskyla")] * 5 + [("so", "iisalmi")] * 3 + [("fa", "iisalmi")] * 2

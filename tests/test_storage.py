@@ -33,8 +33,7 @@ def test_pseudonym_is_keyed_and_stable() -> None:
 
 async def test_migrations_and_wal(storage: Storage, tmp_path: Path) -> None:
     assert await storage.schema_version() == len(MIGRATIONS)
-    async with storage.db.execute("PRAGMA journal_mode") as cur:
-        assert (await cur.fetchone())[0] == "wal"  # type: ignore[index]
+    assert (await storage.db.fetchall("PRAGMA journal_mode"))[0][0] == "wal"
     await storage.close()
     again = Storage(str(tmp_path / "db.sqlite3"), b"k" * 32)
     await again.open()  # re-opening an up-to-date database applies nothing twice
@@ -55,10 +54,8 @@ async def test_feedback_only_on_own_question(storage: Storage) -> None:
     assert not await storage.set_feedback(qid, other, helpful=True)
     assert await storage.set_feedback(qid, mine, helpful=False)
     await storage.resolve_suggestion(qid, mine, "health-centre")
-    async with storage.db.execute("SELECT at, feedback, entry_id FROM questions") as cur:
-        assert [tuple(r) for r in await cur.fetchall()] == [
-            (1_800_000_000, -1, "health-centre")
-        ]
+    rows = await storage.db.fetchall("SELECT at, feedback, entry_id FROM questions")
+    assert [tuple(r) for r in rows] == [(1_800_000_000, -1, "health-centre")]
 
 
 async def test_online_backup_while_the_database_is_open(storage: Storage, tmp_path: Path) -> None:

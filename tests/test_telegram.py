@@ -104,8 +104,7 @@ async def test_thumbs_up_is_stored(bot: RunningBot, standin: BotApiStandIn) -> N
     [ack] = await standin.wait_for("answerCallbackQuery")
     assert ack.params.get("text")
     storage = bot.neuvo.conversation.storage
-    async with storage.db.execute("SELECT entry_id, feedback FROM questions") as cur:
-        rows = await cur.fetchall()
+    rows = await storage.db.fetchall("SELECT entry_id, feedback FROM questions")
     assert [tuple(r) for r in rows] == [("kela-card", 1)]
 
 

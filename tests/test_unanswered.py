@@ -69,7 +69,6 @@ async def seed(path: Path) -> None:
             "VALUES ('p', ?, ?, ?, ?, NULL, 0.1, ?)",
             (at, lang, text, decision, feedback),
         )
-    await storage.db.commit()
     await storage.close()
 
 

@@ -65,14 +65,13 @@ def usage(storage: Storage, clock: Clock) -> Usage:
 
 async def act(storage: Storage, usage: Usage, pid: str, lang: str,
               municipality: str | None = None) -> None:
-    """One user action as the conversation does it: counted, then last_seen updated."""
-    await usage.seen(pid, lang, municipality)
-    await storage.touch_user(pid)
+    """One user action as the conversation does it: the user touched, then counted."""
+    record = await storage.touch_user(pid)
+    await usage.seen(pid, lang, municipality, record.created_at)
 
 
 async def rows(storage: Storage, table: str) -> list[tuple[object, ...]]:
-    async with storage.db.execute(f"SELECT * FROM {table}") as cur:
-        return [tuple(row) for row in await cur.fetchall()]
+    return [tuple(row) for row in await storage.db.fetchall(f"SELECT * FROM {table}")]
 
 
 async def test_people_once_a_month_new_and_returning(
@@ -102,8 +101,7 @@ async def test_counted_under_last_language_and_known_municipality(
     storage: Storage, usage: Usage
 ) -> None:
     # The first action comes before a language or municipality is chosen.
-    await usage.seen("a", "en", None)
-    await storage.touch_user("a")
+    await act(storage, usage, "a", "en")
     await act(storage, usage, "a", "so", "iisalmi")
     await act(storage, usage, "a", "so", None)  # an action that does not know the place
     stats = await usage.stats(MARCH, MARCH)
@@ -112,14 +110,15 @@ async def test_counted_under_last_language_and_known_municipality(
     assert stats.people_new == {"2025-03": 1}
 
 
-async def test_new_or_returning_does_not_depend_on_calling_before_touch_user(
+async def test_new_or_returning_follows_the_first_contact_not_last_seen(
     storage: Storage, usage: Usage, clock: Clock
 ) -> None:
-    await storage.touch_user("late")  # touched first, counted after: still new
-    await usage.seen("late", "fi", None)
+    first = await storage.touch_user("late")
+    await usage.seen("late", "fi", None, first.created_at)
     clock.set(2025, 4, 1)
-    await storage.touch_user("late")
-    await usage.seen("late", "fi", None)  # last_seen is already April: still counted
+    again = await storage.touch_user("late")  # writes last_seen = April
+    assert again.created_at == first.created_at
+    await usage.seen("late", "fi", None, again.created_at)
     stats = await usage.stats(MARCH, APRIL)
     assert stats.people_new == {"2025-03": 1, "2025-04": 0}
     assert stats.people_returning == {"2025-03": 0, "2025-04": 1}
@@ -224,8 +223,7 @@ async def test_counters_hold_no_pid_and_no_text(storage: Storage, usage: Usage) 
     assert (month, status, lang, place) == ("2025-03", "new", "en", "iisalmi")
     assert isinstance(marker, str) and pid not in marker and marker not in pid
     assert text not in repr(counted)
-    async with storage.db.execute("PRAGMA table_info(usage_counts)") as cur:
-        columns = {row[1] for row in await cur.fetchall()}
+    columns = {row[1] for row in await storage.db.fetchall("PRAGMA table_info(usage_counts)")}
     assert columns == {"month", "event", "dimension", "value", "count"}
 
 
@@ -241,7 +239,6 @@ async def test_deleting_a_user_everywhere_leaves_the_stats(
     before = await usage.stats(MARCH, APRIL)
     for table in ("users", "questions", "tickets", "pending", "bans"):
         await storage.db.execute(f"DELETE FROM {table} WHERE pid = ?", ("a",))
-    await storage.db.commit()
     assert await usage.stats(MARCH, APRIL) == before
 
 
