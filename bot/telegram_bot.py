@@ -38,8 +38,9 @@ from bot.finnish_time import HELSINKI
 from bot.languages import LANGUAGES
 from bot.outbox import Outbox
 from bot.replies import Outcome
+from bot.telegram_http import AiohttpRequest
 from bot.telegram_sender import NO_PREVIEW, Sender, markup
-from bot.update_order import PerChatUpdateProcessor
+from bot.update_order import PerChatUpdateProcessor, UpdateBacklog
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,9 @@ COMMANDS = (
 )
 ADVISER_COMMAND = ("adviser", texts.MENU_ADVISER)
 DESK_COMMANDS = ("tickets", "close", "ban", "unban", "stats", "faq", "reload")
+#: Connections for sending: python-telegram-bot's default, more than the updates handled at
+#: once (bot/update_order.py) plus the outbox flush ever use.
+SEND_CONNECTIONS = 256
 #: How often undelivered messages are tried again (each row also backs off on its own).
 FLUSH_SECONDS = 5
 #: When old question logs are deleted each night (Helsinki time).
@@ -102,8 +106,11 @@ def build_application(neuvo: Neuvo, settings: Settings) -> App:
         .token(settings.token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_url.removesuffix("/bot") + "/file/bot")
+        .request(AiohttpRequest(SEND_CONNECTIONS))
+        .get_updates_request(AiohttpRequest(1))
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(PerChatUpdateProcessor())
+        .update_queue(UpdateBacklog())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

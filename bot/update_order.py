@@ -1,24 +1,47 @@
-"""Handle many users at once, but each chat's messages strictly one after another.
+"""Handle many users at once, each chat's messages strictly one after another, and do not
+let one chat or a flood of updates crowd out everyone else.
 
 python-telegram-bot processes updates one at a time by default, which makes one slow
 reply hold up everyone. Processing them concurrently is safe only if a person's own
 messages stay in order (a question and its follow-up, a button press and the next text),
 so updates of the same chat wait for each other and nothing else does.
+
+Two limits keep a flood from hurting other people:
+
+* An update waiting for its own chat does not take one of the slots for running updates
+  (the library's semaphore would: 32 queued messages from one person used to stop every
+  other chat). A chat with `MAX_WAITING_PER_CHAT` updates already waiting has the next
+  ones dropped, with a log line: that is someone flooding, not writing.
+* `UpdateBacklog`, the Application's update queue, holds the updater back while
+  `MAX_UNFINISHED_UPDATES` updates are unfinished. Updates then wait at Telegram instead of
+  in this process: an overloaded bot fetches them in full batches (a fetch per update cost
+  a quarter of its CPU in benchmarks/load.py), and a crash loses fewer updates that were
+  already confirmed to Telegram but not yet handled.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-#: How many updates may be in progress at once across all chats. Enough to overlap
-#: Telegram round trips at its full rate (30/s × ~0.1 s ≈ 30 in flight); more only slows
-#: the HTTP connection pool down (measured with benchmarks/load.py).
+log = logging.getLogger(__name__)
+
+#: How many updates may run at once across all chats. Enough to overlap Telegram round
+#: trips at its full rate (30/s × ~0.1 s ≈ 3 in flight) many times over.
 MAX_CONCURRENT_UPDATES = 32
+#: Updates of one chat that may wait behind the one running; more are dropped. Telegram
+#: sends an album of up to 10 photos as 10 updates at once.
+MAX_WAITING_PER_CHAT = 20
+#: Updates fetched and not yet finished, across all chats, before fetching pauses.
+MAX_UNFINISHED_UPDATES = 256
+#: The library's own semaphore only bounds tasks here; `MAX_CONCURRENT_UPDATES` bounds
+#: the updates that run.
+_TASK_LIMIT = MAX_UNFINISHED_UPDATES + 1
 
 
 def _chat_key(update: object) -> int | None:
@@ -32,19 +55,30 @@ def _chat_key(update: object) -> int | None:
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
-        super().__init__(max_concurrent_updates)
+        # The library's `max_concurrent_updates` is then the task bound; updates running at
+        # once are `running_limit`.
+        super().__init__(_TASK_LIMIT)
+        self.running_limit = max_concurrent_updates
+        self._running = asyncio.BoundedSemaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _chat_key(update)
         if key is None:
-            await coroutine
+            async with self._running:
+                await coroutine
+            return
+        waiting = self._waiting.get(key, 0)
+        if waiting > MAX_WAITING_PER_CHAT:  # one running, the rest waiting
+            log.warning("chat %s sent more than %d updates at once; dropping one", key,
+                        MAX_WAITING_PER_CHAT)
+            _discard(coroutine)
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
-        self._waiting[key] = self._waiting.get(key, 0) + 1
+        self._waiting[key] = waiting + 1
         try:
-            async with lock:
+            async with lock, self._running:
                 await coroutine
         finally:
             self._waiting[key] -= 1
@@ -57,3 +91,39 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         pass
+
+
+def _discard(coroutine: Awaitable[Any]) -> None:
+    """Close a coroutine that will never run (so Python does not warn it was not awaited)."""
+    close = getattr(coroutine, "close", None)
+    if callable(close):
+        close()
+
+
+class UpdateBacklog(asyncio.Queue[object]):
+    """The Application's update queue, which makes the updater wait while `limit` updates
+    are unfinished: queued, or being handled (the Application calls `task_done` for each
+    when it is finished)."""
+
+    def __init__(self, limit: int = MAX_UNFINISHED_UPDATES) -> None:
+        super().__init__()
+        self.limit = limit
+        self._unfinished = 0
+        self._room = asyncio.Event()
+        self._room.set()
+
+    async def put(self, item: object) -> None:
+        while self._unfinished >= self.limit:
+            self._room.clear()
+            await self._room.wait()
+        self.put_nowait(item)
+
+    def put_nowait(self, item: object) -> None:
+        super().put_nowait(item)
+        self._unfinished += 1
+
+    def task_done(self) -> None:
+        super().task_done()
+        self._unfinished -= 1
+        if self._unfinished < self.limit:
+            self._room.set()

@@ -1,0 +1,98 @@
+"""The aiohttp transport: what it sends, and the library's errors for what goes wrong."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp import web
+from telegram import InputFile
+from telegram.error import NetworkError, TimedOut
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
+
+from bot.telegram_http import AiohttpRequest
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[tuple[str, list[dict[str, Any]]]]:
+    seen: list[dict[str, Any]] = []
+
+    async def handle(request: web.Request) -> web.Response:
+        if request.match_info["method"] == "slow":
+            await asyncio.sleep(0.6)
+        form = await request.post()
+        seen.append({
+            "user_agent": request.headers.get("User-Agent", ""),
+            **{key: value if isinstance(value, str) else value.file.read()
+               for key, value in form.items()},
+        })
+        return web.json_response({"ok": True, "result": True})
+
+    app = web.Application()
+    app.router.add_post("/{method}", handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield f"http://127.0.0.1:{port}", seen
+    await runner.cleanup()
+
+
+def _data(**params: object) -> RequestData:
+    return RequestData([RequestParameter.from_input(k, v) for k, v in params.items()])
+
+
+async def test_form_fields_and_files(server: tuple[str, list[dict[str, Any]]]) -> None:
+    base, seen = server
+    request = AiohttpRequest(4)
+    async with request:
+        status, body = await request.do_request(f"{base}/sendMessage", "POST",
+                                                _data(chat_id=7, text="hei ä <b>"))
+        assert (status, body) == (200, b'{"ok": true, "result": true}')
+        document = InputFile(io.BytesIO(b"%PDF-1.4 tiny"), filename="lomake.pdf")
+        await request.do_request(f"{base}/sendDocument", "POST",
+                                 _data(chat_id=7, document=document))
+    assert seen[0]["chat_id"] == "7" and seen[0]["text"] == "hei ä <b>"
+    assert seen[0]["user_agent"].startswith("python-telegram-bot")
+    assert seen[1]["chat_id"] == "7"
+    assert b"%PDF-1.4 tiny" in seen[1].values()
+
+
+async def test_a_slow_answer_is_a_timeout(server: tuple[str, list[dict[str, Any]]]) -> None:
+    base, _ = server
+    async with AiohttpRequest(1, read_timeout=0.2) as request:
+        with pytest.raises(TimedOut):
+            await request.do_request(f"{base}/slow", "POST", _data(chat_id=1))
+        # A call may ask for longer than the default, as a long poll does.
+        status, _ = await request.do_request(f"{base}/slow", "POST", _data(chat_id=1),
+                                             read_timeout=3)
+        assert status == 200
+
+
+async def test_nobody_listening_is_a_network_error() -> None:
+    with socket.socket() as probe:  # a port that was free a moment ago
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    async with AiohttpRequest(1) as request:
+        with pytest.raises(NetworkError) as caught:
+            await request.do_request(f"http://127.0.0.1:{port}/getMe", "POST")
+        assert not isinstance(caught.value, TimedOut)
+
+
+async def test_it_can_be_used_again_after_shutdown(
+        server: tuple[str, list[dict[str, Any]]]) -> None:
+    base, seen = server
+    request = AiohttpRequest(1)
+    for _ in range(2):  # the Application initialises and shuts down its requests
+        await request.initialize()
+        await request.do_request(f"{base}/getMe", "POST")
+        await request.shutdown()
+    assert len(seen) == 2
+    with pytest.raises(RuntimeError):
+        await request.do_request(f"{base}/getMe", "POST")
