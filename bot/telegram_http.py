@@ -13,7 +13,11 @@ the outbox behave the same (tests/test_faults.py runs through it).
 
 from __future__ import annotations
 
+import os
+import ssl
+
 import aiohttp
+import certifi
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
@@ -43,6 +47,7 @@ class AiohttpRequest(BaseRequest):
         self._read_timeout = read_timeout
         self._pool_timeout = pool_timeout
         self._media_timeout = media_timeout
+        self.ssl_context = trusted_certificates()
         # Made in initialize(): a session belongs to the event loop it was made in.
         self._session: aiohttp.ClientSession | None = None
 
@@ -53,10 +58,13 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self.connection_pool_size),
+                connector=aiohttp.TCPConnector(limit=self.connection_pool_size,
+                                               ssl=self.ssl_context),
                 headers={"User-Agent": self.USER_AGENT},
                 # Each request sets its own timeouts; no total, so long polls can last.
                 timeout=aiohttp.ClientTimeout(total=None),
+                # HTTPS_PROXY / NO_PROXY are honoured, as the httpx request does.
+                trust_env=True,
             )
 
     async def shutdown(self) -> None:
@@ -91,6 +99,16 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut(f"aiohttp: {type(exc).__name__}") from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+
+
+def trusted_certificates() -> ssl.SSLContext:
+    """The CA certificates the httpx request trusts too: SSL_CERT_FILE or SSL_CERT_DIR when
+    set, else certifi's bundle, so a server without system CA certificates still verifies
+    api.telegram.org."""
+    file, directory = os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")
+    if file or directory:
+        return ssl.create_default_context(cafile=file or None, capath=directory or None)
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:

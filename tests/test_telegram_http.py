@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import io
 import socket
+import ssl
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
+import certifi
 import pytest
 from aiohttp import web
 from telegram import InputFile
@@ -15,7 +18,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.telegram_http import AiohttpRequest
+from bot.telegram_http import AiohttpRequest, trusted_certificates
 
 
 @pytest.fixture
@@ -96,3 +99,19 @@ async def test_it_can_be_used_again_after_shutdown(
     assert len(seen) == 2
     with pytest.raises(RuntimeError):
         await request.do_request(f"{base}/getMe", "POST")
+
+
+def test_certificates_are_verified_against_a_known_bundle(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    bundled = trusted_certificates()
+    assert bundled.verify_mode == ssl.CERT_REQUIRED and bundled.check_hostname
+    assert bundled.cert_store_stats()["x509_ca"] > 50  # certifi's bundle, not an empty store
+    bundle = Path(certifi.where()).read_text()
+    end = "-----END CERTIFICATE-----"
+    one = tmp_path / "one.pem"
+    one.write_text(bundle[bundle.index("-----BEGIN CERTIFICATE-----"):bundle.index(end)]
+                   + end + "\n")
+    monkeypatch.setenv("SSL_CERT_FILE", str(one))  # an operator's own CA file wins
+    assert trusted_certificates().cert_store_stats()["x509_ca"] == 1
