@@ -1046,7 +1046,8 @@ def report(results: dict[str, Any]) -> str:
         + " | ".join(f"{LABELS[b['bot']]} latency" for b in order) + " |",
         "|---|" + "---:|" * (2 * len(order) + 2),
     ]
-    rows = zip(*([*b["phases"], b["quotas_on"]] for b in order), strict=True)
+    # One tuple per phase: the three bots' results for it, in BOTS order.
+    rows = list(zip(*([*b["phases"], b["quotas_on"]] for b in order), strict=True))
     for phases in rows:
         ptb, echo, n = phases
         lines.append(
@@ -1063,7 +1064,7 @@ def report(results: dict[str, Any]) -> str:
         "| offered | " + " | ".join(LABELS[b["bot"]] for b in order) + " |",
         "|---|" + "---:|" * len(order),
     ]
-    for phases in zip(*([*b["phases"], b["quotas_on"]] for b in order), strict=True):
+    for phases in rows:
         lines.append(
             f"| {phases[-1]['phase']} | "
             + " | ".join(f"{fmt(p['bot_cpu_pct'], 0)} ({fmt(p['bot_main_thread_cpu_pct'], 0)})"
@@ -1100,7 +1101,11 @@ def report(results: dict[str, Any]) -> str:
 def _share(bot: dict[str, Any], other: dict[str, Any]) -> str:
     if not other["handled_per_s"]:
         return "–"
-    return f"{bot['handled_per_s'] / other['handled_per_s']:.0%}"
+    return f"{_ratio(bot['handled_per_s'], other['handled_per_s']):.0%}"
+
+
+def _ratio(part: float, whole: float) -> float:
+    return part / whole if whole else 0.0
 
 
 def duplicates(bot: dict[str, Any]) -> int:
@@ -1120,12 +1125,11 @@ def verdict(results: dict[str, Any]) -> dict[str, Any]:
                          default=0.0))
 
     ptb_best, echo_best, neuvo_best = (best(bots[kind]) for kind in BOTS)
-    share = neuvo_best / ptb_best if ptb_best else 0.0
+    share = _ratio(neuvo_best, ptb_best)
     return {"neuvo_best_per_s": neuvo_best, "echo_best_per_s": ptb_best,
             "share_of_echo": round(share, 3),
             "same_settings_echo_best_per_s": echo_best,
-            "share_of_same_settings_echo": round(neuvo_best / echo_best if echo_best else 0.0,
-                                                 3),
+            "share_of_same_settings_echo": round(_ratio(neuvo_best, echo_best), 3),
             "met": neuvo_best >= TARGET and share >= TARGET_SHARE}
 
 

@@ -54,10 +54,6 @@ class Database:
             await self._conn.close()
             self._conn = None
 
-    @property
-    def is_open(self) -> bool:
-        return self._conn is not None
-
     async def _ready(self) -> aiosqlite.Connection:
         if self._conn is None:
             raise RuntimeError("the database is not open")

@@ -7,6 +7,7 @@ adviser's reply finds its user after any restart, and advisers never see who the
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,8 +49,7 @@ class TicketStore:
         #: Everyone who may have an open ticket (a superset: closed ones drop out when
         #: looked up). Every message asks whether its sender has one, and almost nobody does.
         self._maybe_open: set[str] | None = None
-        #: Tickets created before `_maybe_open` was first read from the database.
-        self._created_early: set[str] = set()
+        self._loading = asyncio.Lock()
         self._creations = 0
 
     def now(self) -> int:
@@ -64,8 +64,9 @@ class TicketStore:
         text: str,
     ) -> Ticket:
         now = self.now()
+        maybe_open = await self._maybe_open_pids()
         self._creations += 1
-        (self._maybe_open if self._maybe_open is not None else self._created_early).add(pid)
+        maybe_open.add(pid)
         async with self.db.transaction():
             written = await self.db.execute(
                 "INSERT INTO tickets(pid, chat_id, lang, municipality, status, contact, "
@@ -85,19 +86,26 @@ class TicketStore:
     async def get(self, ticket_id: int) -> Ticket | None:
         return await self._one("id = ?", ticket_id)
 
-    async def open_ticket_of(self, pid: str) -> Ticket | None:
+    async def _maybe_open_pids(self) -> set[str]:
+        """Read once from the table, then kept by `create` and `open_ticket_of`."""
         if self._maybe_open is None:
-            rows = await self.db.fetchall(
-                "SELECT DISTINCT pid FROM tickets WHERE status IN ('open', 'taken')")
-            self._maybe_open = {row[0] for row in rows} | self._created_early
-        if pid not in self._maybe_open:
+            async with self._loading:
+                if self._maybe_open is None:
+                    rows = await self.db.fetchall(
+                        "SELECT DISTINCT pid FROM tickets WHERE status IN ('open', 'taken')")
+                    self._maybe_open = {row[0] for row in rows}
+        return self._maybe_open
+
+    async def open_ticket_of(self, pid: str) -> Ticket | None:
+        maybe_open = await self._maybe_open_pids()
+        if pid not in maybe_open:
             return None
         creations = self._creations
         ticket = await self._one(
             "pid = ? AND status IN ('open', 'taken') ORDER BY id DESC LIMIT 1", pid
         )
         if ticket is None and creations == self._creations:
-            self._maybe_open.discard(pid)
+            maybe_open.discard(pid)
         return ticket
 
     async def by_group_message(self, message_id: int) -> Ticket | None:

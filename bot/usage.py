@@ -224,14 +224,18 @@ _Row = tuple[str, str, str, str, int]
 MARKERS_CACHED = 20_000
 
 
+#: A counter row that exists already is added to, not replaced.
+_ADD_TO_COUNT = (" ON CONFLICT(month, event, dimension, value) "
+                 "DO UPDATE SET count = count + excluded.count")
+
+
 @functools.cache
 def _add_rows(count: int) -> str:
     """Adds `count` counter rows in one statement."""
     return (
         "INSERT INTO usage_counts(month, event, dimension, value, count) VALUES "
         + ", ".join(["(?, ?, ?, ?, ?)"] * count)
-        + " ON CONFLICT(month, event, dimension, value) DO UPDATE SET "
-        "count = count + excluded.count"
+        + _ADD_TO_COUNT
     )
 
 
@@ -358,8 +362,7 @@ class Usage:
             await self.db.execute(
                 "INSERT INTO usage_counts(month, event, dimension, value, count) "
                 f"SELECT month, '{PEOPLE}', dimension, value, n FROM ({_people_select(where)}) "
-                "WHERE true ON CONFLICT(month, event, dimension, value) "
-                "DO UPDATE SET count = count + excluded.count",
+                f"WHERE true{_ADD_TO_COUNT}",
                 params,
             )
             await self.db.execute(f"DELETE FROM usage_active WHERE {where}", params)
