@@ -994,6 +994,9 @@ def matcher_throughput(quick: bool) -> list[dict[str, Any]]:
                 matcher.match(query)
                 times.append((time.perf_counter() - t) * 1000)
         elapsed = time.perf_counter() - begin
+        # The first round meets every word for the first time; later rounds find them
+        # (and their spelling repairs) remembered, as a running bot does for common words.
+        first = sorted(times[:len(queries)])
         times.sort()
         rows.append({
             "content": name,
@@ -1005,6 +1008,8 @@ def matcher_throughput(quick: bool) -> list[dict[str, Any]]:
             "p50_ms": round(percentile(times, 0.5), 2),
             "p95_ms": round(percentile(times, 0.95), 2),
             "p99_ms": round(percentile(times, 0.99), 2),
+            "first_round_p50_ms": round(percentile(first, 0.5), 2),
+            "first_round_p95_ms": round(percentile(first, 0.95), 2),
         })
     return rows
 
@@ -1078,13 +1083,14 @@ def report(results: dict[str, Any]) -> str:
     lines += [
         "",
         "| matcher content | entries | documents | build s | matches/s | p50 ms | p95 ms "
-        "| p99 ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| p99 ms | first round p50 / p95 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in results["matcher"]:
         lines.append(f"| {row['content']} | {row['entries']:,} | {row['documents']:,} "
                      f"| {row['build_s']} | {row['matches_per_s']:,.0f} | {row['p50_ms']} "
-                     f"| {row['p95_ms']} | {row['p99_ms']} |")
+                     f"| {row['p95_ms']} | {row['p99_ms']} "
+                     f"| {row['first_round_p50_ms']} / {row['first_round_p95_ms']} |")
     verdict = results["verdict"]
     lines += [
         "",

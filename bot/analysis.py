@@ -23,10 +23,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import snowballstemmer
+from cachetools import LRUCache
 from rapidfuzz import fuzz, process
 
 from bot.lexicon import ConceptFinder, Pattern
@@ -38,6 +39,10 @@ STEM_LENGTH = 6
 #: Minimum similarity (0–100) for repairing a misspelt word, and the shortest word repaired.
 TYPO_SCORE = 84.0
 TYPO_MIN_LENGTH = 6
+#: Question words remembered with their repair and stem. People's words repeat (Kela,
+#: oleskelulupa, how, where…), and repairing an unknown word means fuzzy-comparing it with
+#: hundreds of known ones; a few MB bound the memory whatever people type.
+WORD_CACHE = 50_000
 
 _SNOWBALL = {
     "fi": "finnish",
@@ -81,6 +86,7 @@ def _stem_algorithm(token: str, lang: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=WORD_CACHE)
 def stem(token: str, lang: str) -> str:
     """The word feature of one folded token in a text of language ``lang``."""
     algorithm = _stem_algorithm(token, lang)
@@ -172,6 +178,7 @@ class Analyzer:
                 elif word.kind == "prefix" and len(word.text) >= TYPO_MIN_LENGTH:
                     self._pattern_stems[len(word.text)].append(word.text)
         self._lexicon_words = lexicon_words
+        self._repairs: LRUCache[str, str] = LRUCache(WORD_CACHE)
         self._rebuild_buckets()
 
     def learn(self, texts: Iterable[str]) -> None:
@@ -186,6 +193,7 @@ class Analyzer:
             if len(word) >= TYPO_MIN_LENGTH - 1:
                 buckets[(word[0], len(word))].append(word)
         self._buckets = dict(buckets)
+        self._repairs.clear()  # a word unknown before may be known now
 
     def _is_known(self, token: str) -> bool:
         return token in self._known or token in self._lexicon_words
@@ -194,6 +202,12 @@ class Analyzer:
         """The closest known word, or the token itself when nothing is close enough."""
         if len(token) < TYPO_MIN_LENGTH or self._is_known(token) or token in self._stop:
             return token
+        repaired = self._repairs.get(token)
+        if repaired is None:
+            repaired = self._repairs[token] = self._closest(token)
+        return repaired
+
+    def _closest(self, token: str) -> str:
         if token.isdigit() or self.finder.find([token]):
             return token
         best: tuple[str, float] | None = None

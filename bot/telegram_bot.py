@@ -15,10 +15,8 @@ from typing import Any
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
-    InlineKeyboardMarkup,
     Update,
 )
-from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -39,7 +37,7 @@ from bot.languages import LANGUAGES
 from bot.outbox import Outbox
 from bot.replies import Outcome
 from bot.telegram_http import AiohttpRequest
-from bot.telegram_sender import NO_PREVIEW, Sender, markup
+from bot.telegram_sender import Sender
 from bot.update_order import PerChatUpdateProcessor, UpdateBacklog
 
 log = logging.getLogger(__name__)
@@ -181,13 +179,7 @@ async def _deliver(update: Update, context: Context, outcome: Outcome) -> None:
         await query.answer(outcome.toast)
         if outcome.edit is not None and query.message is not None and (
                 query.message.is_accessible):
-            inline = markup(outcome.edit)
-            await query.edit_message_text(
-                outcome.edit.html,
-                parse_mode=ParseMode.HTML,
-                reply_markup=inline if isinstance(inline, InlineKeyboardMarkup) else None,
-                link_preview_options=NO_PREVIEW,
-            )
+            await _sender(context).edit(chat.id, query.message.message_id, outcome.edit)
         elif outcome.edit is not None:
             # The pressed message is too old for Telegram to let us edit it: say it anew.
             messages.insert(0, outcome.edit)

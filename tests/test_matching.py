@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.analysis import Analyzer, stem
 from bot.content.model import GlossaryTerm
 from bot.matching import Document, Matcher
 
@@ -96,6 +97,18 @@ def test_finnish_term_in_cyrillic(matcher: Matcher) -> None:
 def test_typo_is_repaired(matcher: Matcher) -> None:
     result = matcher.match("how do i get a libary card")
     assert result.ranked[0].id == "library"
+
+
+def test_remembered_repairs_follow_the_vocabulary() -> None:
+    """Repairs are remembered per word, but a word that had no known spelling close to it
+    is repaired once the content brings one (content reloads add words)."""
+    analyzer = Analyzer([])
+    analyzer.learn(["kirjasto"])
+    typo = "kirjsstokortti"
+    for _ in range(2):  # the second time from memory
+        assert analyzer.analyse(typo, "fi", query=True).words == (stem(typo, "fi"),)
+    analyzer.learn(["kirjastokortti"])
+    assert analyzer.analyse(typo, "fi", query=True).words == (stem("kirjastokortti", "fi"),)
 
 
 def test_missing_finnish_letters(matcher: Matcher) -> None:

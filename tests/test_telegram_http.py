@@ -115,3 +115,46 @@ def test_certificates_are_verified_against_a_known_bundle(
                    + end + "\n")
     monkeypatch.setenv("SSL_CERT_FILE", str(one))  # an operator's own CA file wins
     assert trusted_certificates().cert_store_stats()["x509_ca"] == 1
+
+
+async def test_proxy_variables_are_honoured(
+        server: tuple[str, list[dict[str, Any]]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plain-HTTP forward proxy that answers every request itself, so a request that
+    reached the Bot API stand-in did not go through it."""
+    base, seen = server
+    proxied: list[bytes] = []
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(next((line.split(b":", 1)[1] for line in head.split(b"\r\n")
+                           if line.lower().startswith(b"content-length:")), b"0"))
+        await reader.readexactly(length)
+        proxied.append(head.split(b"\r\n", 1)[0])
+        body = b'{"ok": true, "result": "via proxy"}'
+        writer.write(b"HTTP/1.1 200 OK\r\nConnection: close\r\n"
+                     b"Content-Type: application/json\r\n"
+                     b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        await writer.drain()
+        writer.close()
+
+    proxy_server = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    proxy_port = proxy_server.sockets[0].getsockname()[1]
+    for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{proxy_port}")
+    try:
+        request = AiohttpRequest(2)
+        async with request:
+            for _ in range(2):  # looked up once, used for every request to the host
+                status, body = await request.do_request(f"{base}/getMe", "POST")
+                assert (status, body) == (200, b'{"ok": true, "result": "via proxy"}')
+        assert proxied == [f"POST {base}/getMe HTTP/1.1".encode()] * 2 and not seen
+
+        monkeypatch.setenv("no_proxy", "127.0.0.1")
+        async with request:  # a new session looks the variables up again
+            _, body = await request.do_request(f"{base}/getMe", "POST")
+        assert body == b'{"ok": true, "result": true}' and len(seen) == 1
+        assert len(proxied) == 2
+    finally:
+        proxy_server.close()
+        await proxy_server.wait_closed()
