@@ -115,5 +115,6 @@ class Neuvo:
 
     async def shutdown(self) -> None:
         if self._conversation is not None:
+            await self._conversation.usage.close()
             await self._conversation.storage.close()
             self._conversation = None

@@ -67,6 +67,11 @@ class Database:
         cursor = await conn.execute(sql, params)
         return Written(cursor.rowcount, cursor.lastrowid)
 
+    async def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        """One statement for many rows, in one trip (inside `transaction()`, one commit)."""
+        conn = await self._ready()
+        await conn.executemany(sql, rows)
+
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Rows of a query (or of a write with RETURNING), read to the end in one trip, so
         no statement is left open on the shared connection."""

@@ -124,7 +124,9 @@ async def create(path: str) -> None:
     clock = Clock()
     storage = Storage(path, b"k" * 32, clock=clock)
     await storage.open()
-    await seed(storage, Usage(storage.db, clock=clock), clock)
+    usage = Usage(storage.db, clock=clock)
+    await seed(storage, usage, clock)
+    await usage.close()  # as the bot's shutdown does: counts are written in batches
     await storage.close()
 
 

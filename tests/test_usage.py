@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import sqlite3
 from collections.abc import AsyncIterator
 
 import pytest
@@ -211,7 +213,9 @@ async def test_counters_hold_no_pid_and_no_text(storage: Storage, usage: Usage) 
     await usage.ticket_created("en", "iisalmi")
     await usage.ticket_replied("en", 120)
     await usage.directory_viewed("en", "iisalmi", None)
+    await usage.write()
     counted = await rows(storage, "usage_counts")
+    assert len(counted) > 10
     texts = {value for row in counted for value in row if isinstance(value, str)}
     # Every stored word is a month, an event or dimension name, or a value passed in.
     assert texts <= {
@@ -259,3 +263,26 @@ def test_months_between() -> None:
 def test_december_period_end() -> None:
     stats = ReachStats(dt.date(2024, 12, 5), dt.date(2024, 12, 6), ("2024-12",), {}, {}, {})
     assert stats.period_end == dt.date(2024, 12, 31)
+
+
+async def test_counts_are_written_together_soon_and_kept_when_a_write_fails(
+        storage: Storage, clock: Clock) -> None:
+    usage = Usage(storage.db, clock=clock, write_delay=0.05)
+    for _ in range(3):
+        await usage.question("fi", "kuopio", "answer", "health")
+    assert await rows(storage, "usage_counts") == []  # not one statement per event…
+    assert (await usage.stats(MARCH, MARCH)).total(QUESTION) == 3  # …but never unseen
+    await usage.question("fi", None, "none", None)
+    await asyncio.sleep(0.2)  # …and written by themselves soon after
+    counted = {(event, dimension, value): n
+               for _, event, dimension, value, n in await rows(storage, "usage_counts")}
+    assert counted[QUESTION, "all", ""] == 4 and counted[QUESTION, TOPIC, "health"] == 3
+
+    await storage.db.execute("ALTER TABLE usage_counts RENAME TO usage_counts_away")
+    await usage.question("fi", "kuopio", "answer", "health")
+    with pytest.raises(sqlite3.OperationalError):
+        await usage.write()
+    await storage.db.execute("ALTER TABLE usage_counts_away RENAME TO usage_counts")
+    await usage.question("fi", "kuopio", "answer", "health")
+    await usage.close()  # as at shutdown: what failed before is written now, once
+    assert (await usage.stats(MARCH, MARCH)).by(QUESTION, TOPIC) == {"health": 5, "": 1}
