@@ -9,13 +9,21 @@ append to the log, without an fsync.
 Several statements that must succeed or fail together go in `transaction()`. While one
 runs, other coroutines' statements wait for it: they can neither slip into it (and be
 committed or rolled back with it) nor see it half done.
+
+Still, a trip costs about 50 µs of CPU on top of SQLite's 15 µs for a small insert, and
+every update that the bot handles wrote the same few rows: its question, its reply into the
+outbox and the reply out again. `Grouped` writes such rows for all the coroutines that want
+to at the same moment in one multi-row statement (group commit): while one write is on its
+way, the rows that arrive wait and go together in the next. Each caller still returns only
+once its row is committed, so nothing is promised before it is stored.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import sqlite3
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -44,8 +52,10 @@ class Database:
         self._no_tx.set()
 
     async def open(self, *pragmas: str) -> None:
-        # isolation_level=None: no implicit BEGIN; see the module docstring.
-        self._conn = await aiosqlite.connect(self.path, isolation_level=None)
+        # isolation_level=None: no implicit BEGIN; see the module docstring. `Grouped`
+        # statements come in up to MAX_GROUP sizes: room to keep them all prepared.
+        self._conn = await aiosqlite.connect(self.path, isolation_level=None,
+                                             cached_statements=512)
         for pragma in pragmas:
             await self._conn.execute(pragma)
 
@@ -53,6 +63,9 @@ class Database:
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
+
+    def in_own_transaction(self) -> bool:
+        return self._tx_owner is not None and self._tx_owner is asyncio.current_task()
 
     async def _ready(self) -> aiosqlite.Connection:
         if self._conn is None:
@@ -105,3 +118,72 @@ class Database:
             finally:
                 self._tx_owner = None
                 self._no_tx.set()
+
+
+#: Most rows in one `Grouped` statement (SQLite allows 32,766 parameters in one).
+MAX_GROUP = 64
+
+
+class Grouped:
+    """One statement written for many rows at once; see the module docstring.
+
+    `statement(n)` is the SQL for `n` rows, taking the rows' parameters one row after the
+    other: a multi-row INSERT, or a DELETE … WHERE id IN (…).
+    """
+
+    def __init__(self, db: Database, statement: Callable[[int], str]) -> None:
+        self.db = db
+        self._statement = functools.lru_cache(maxsize=MAX_GROUP)(statement)
+        self._waiting: list[tuple[Sequence[Any], asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def write(self, *params: Any) -> None:
+        """Store one row; returns once it is committed."""
+        if self.db.in_own_transaction():
+            # Inside the caller's transaction the row must be part of it, and the writer
+            # would wait for that transaction to end.
+            await self.db.execute(self._statement(1), params)
+            return
+        done = asyncio.get_running_loop().create_future()
+        self._waiting.append((params, done))
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write_waiting())
+        await done
+
+    async def _write_waiting(self) -> None:
+        rows: list[tuple[Sequence[Any], asyncio.Future[None]]] = []
+        try:
+            while self._waiting:
+                rows, self._waiting = self._waiting[:MAX_GROUP], self._waiting[MAX_GROUP:]
+                try:
+                    await self.db.execute(self._statement(len(rows)),
+                                          [value for params, _ in rows for value in params])
+                except Exception as exc:  # every row's caller hears of it, as if alone
+                    _settle(rows, exc)
+                else:
+                    _settle(rows, None)
+                rows = []
+        except BaseException:  # cancelled (the bot is stopping): nobody may wait for ever
+            for _, done in rows + self._waiting:
+                done.cancel()
+            self._waiting = []
+            raise
+        finally:
+            self._writer = None
+
+
+def _settle(rows: list[tuple[Sequence[Any], asyncio.Future[None]]],
+            error: Exception | None) -> None:
+    for _, done in rows:
+        if done.done():  # its caller was cancelled meanwhile
+            continue
+        if error is None:
+            done.set_result(None)
+        else:
+            done.set_exception(error)
+
+
+def values(columns: int, rows: int) -> str:
+    """`(?, ?), (?, ?)` for a multi-row INSERT of `rows` rows."""
+    one = "(" + ", ".join(["?"] * columns) + ")"
+    return ", ".join([one] * rows)

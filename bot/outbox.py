@@ -4,6 +4,10 @@ A reply or an adviser's answer is written here before it is sent and removed onc
 Telegram confirms it, so a network failure, a flood limit or a crash of the bot delays a
 message but never loses it. Delivery is retried with back-off, oldest first, by the
 sender; one row is one message, so a delivered row is never sent again.
+
+Rows are numbered here, not by SQLite, so that the rows of replies being sent at the same
+moment can be stored together, and removed together, in one statement each
+(`bot.database.Grouped`); one bot process owns a database file.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from bot.database import Database
+from bot.database import Database, Grouped, values
 from bot.replies import AdviserPost, Button, Message
 
 #: Back-off between delivery attempts of one row, in seconds (the last value repeats).
@@ -72,6 +76,15 @@ def decode(text: str) -> Parcel:
     )
 
 
+def _put_rows(n: int) -> str:
+    return ("INSERT INTO outbox(id, chat_id, payload, created_at, attempts, next_at) VALUES "
+            + values(6, n))
+
+
+def _done_rows(n: int) -> str:
+    return "DELETE FROM outbox WHERE id IN (" + ", ".join(["?"] * n) + ")"
+
+
 class Outbox:
     def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
         self.db = db
@@ -79,15 +92,24 @@ class Outbox:
         #: Rows per chat, so that keeping a chat's order needs no query per message. Read
         #: once from the table, then kept by `put` and `done`, the only writers of rows.
         self._per_chat: Counter[int] | None = None
+        #: The rows stored and not yet delivered, and the number the next row gets.
+        self._rows: set[int] = set()
+        self._next_row = 0
         self._loading = asyncio.Lock()
+        self._puts = Grouped(db, _put_rows)
+        self._dones = Grouped(db, _done_rows)
 
     async def _counts(self) -> Counter[int]:
         if self._per_chat is None:
             async with self._loading:
                 if self._per_chat is None:
-                    rows = await self.db.fetchall(
-                        "SELECT chat_id, COUNT(*) FROM outbox GROUP BY chat_id")
-                    self._per_chat = Counter({int(chat): int(n) for chat, n in rows})
+                    rows = await self.db.fetchall("SELECT id, chat_id FROM outbox")
+                    # AUTOINCREMENT's counter: numbers of delivered rows are not used again.
+                    last = await self.db.fetchone(
+                        "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'")
+                    self._rows = {int(row) for row, _ in rows}
+                    self._next_row = max([int(last[0]) if last else 0, *self._rows]) + 1
+                    self._per_chat = Counter(int(chat) for _, chat in rows)
         return self._per_chat
 
     async def put(self, parcel: Parcel) -> tuple[int, bool]:
@@ -96,18 +118,17 @@ class Outbox:
         counts = await self._counts()
         behind = counts[parcel.chat_id] > 0
         counts[parcel.chat_id] += 1  # before the write: a concurrent put must see this row
+        row = self._next_row
+        self._next_row += 1
         now = self._clock()
         try:
-            written = await self.db.execute(
-                "INSERT INTO outbox(chat_id, payload, created_at, attempts, next_at) "
-                "VALUES (?, ?, ?, 0, ?)",
-                (parcel.chat_id, encode(parcel), now, now + LEASE_SECONDS),
-            )
+            await self._puts.write(row, parcel.chat_id, encode(parcel), now, 0,
+                                   now + LEASE_SECONDS)
         except BaseException:
             self._forget_one(counts, parcel.chat_id)
             raise
-        assert written.lastrowid is not None
-        return written.lastrowid, behind
+        self._rows.add(row)
+        return row, behind
 
     async def release(self, row: int) -> None:
         """Hand a new row over to the flush at once (its sender will not deliver it)."""
@@ -118,7 +139,9 @@ class Outbox:
 
     async def done(self, row: int, chat_id: int) -> None:
         counts = await self._counts()
-        if (await self.db.execute("DELETE FROM outbox WHERE id = ?", (row,))).rowcount:
+        await self._dones.write(row)
+        if row in self._rows:
+            self._rows.discard(row)
             self._forget_one(counts, chat_id)
 
     @staticmethod

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from cachetools import LRUCache
 
-from bot.database import Database
+from bot.database import Database, Grouped, values
 from bot.retention import expire_logs, forget_user
 
 MEMORY = ":memory:"
@@ -173,11 +173,22 @@ _USER_UPSERT = (
 )
 
 
+def _question_rows(n: int) -> str:
+    return ("INSERT INTO questions(id, pid, at, lang, text, decision, entry_id, score) VALUES "
+            + values(8, n))
+
+
 class Storage:
+    """The bot's database. One bot process owns a database file: questions are numbered
+    here, not by SQLite, so that the questions of many people arriving at the same moment
+    are stored in one statement (`bot.database.Grouped`)."""
+
     def __init__(self, path: str, key: bytes, clock: Callable[[], float] = time.time) -> None:
         self._key = key
         self._clock = clock
         self.db = Database(path)
+        self._questions = Grouped(self.db, _question_rows)
+        self._next_question = 0
         #: pid → (record, when last_seen was written).
         self._users: LRUCache[str, tuple[UserRecord, int]] = LRUCache(CACHED_USERS)
         #: pid → their pending request, None meaning "known to have none".
@@ -195,6 +206,9 @@ class Storage:
             "PRAGMA busy_timeout=5000",
         )
         await self._migrate()
+        # AUTOINCREMENT's counter: numbers of deleted questions are not used again.
+        last = await self.db.fetchone("SELECT seq FROM sqlite_sequence WHERE name = 'questions'")
+        self._next_question = (int(last[0]) if last else 0) + 1
 
     async def close(self) -> None:
         await self.db.close()
@@ -250,13 +264,11 @@ class Storage:
         entry_id: str | None,
         score: float | None,
     ) -> int:
-        written = await self.db.execute(
-            "INSERT INTO questions(pid, at, lang, text, decision, entry_id, score) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (pid, self._now(), lang, text, decision, entry_id, score),
-        )
-        assert written.lastrowid is not None
-        return written.lastrowid
+        question_id = self._next_question
+        self._next_question += 1
+        await self._questions.write(question_id, pid, self._now(), lang, text, decision,
+                                    entry_id, score)
+        return question_id
 
     async def set_feedback(self, question_id: int, pid: str, helpful: bool) -> bool:
         """Store 👍/👎 on the user's own logged question; False if it is not theirs."""

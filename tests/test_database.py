@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.database import Database
+from bot.database import Database, Grouped, Params, Written, values
 from bot.outbox import Outbox, Parcel
 from bot.replies import Message
 from bot.storage import PENDING_SECONDS, Storage
@@ -126,3 +127,80 @@ async def test_closed_and_forgotten_tickets_are_not_open(tmp_path: Path) -> None
     await storage.forget("p")
     assert await store.open_ticket_of("p") is None
     await storage.close()
+
+
+class CountingDatabase(Database):
+    """Counts the statements sent to SQLite: each is one trip to the connection's thread."""
+
+    statements: list[str]
+
+    async def execute(self, sql: str, params: Params = ()) -> Written:
+        self.statements.append(sql)
+        return await super().execute(sql, params)
+
+
+def _insert(n: int) -> str:
+    return "INSERT INTO t(n) VALUES " + values(1, n)
+
+
+@pytest.fixture
+async def counting(tmp_path: Path) -> AsyncIterator[CountingDatabase]:
+    database = CountingDatabase(str(tmp_path / "g.sqlite3"))
+    database.statements = []
+    await database.open("PRAGMA journal_mode=WAL")
+    await database.execute("CREATE TABLE t (n INTEGER PRIMARY KEY)")
+    yield database
+    await database.close()
+
+
+async def test_rows_written_at_the_same_moment_go_in_one_statement(
+        counting: CountingDatabase, tmp_path: Path) -> None:
+    db = counting
+    grouped = Grouped(db, _insert)
+    db.statements.clear()
+    await asyncio.gather(*(grouped.write(n) for n in range(150)))
+    # All 150 were waiting when the writer began: as many per statement as allowed.
+    assert db.statements == [_insert(64), _insert(64), _insert(22)]
+    other = sqlite3.connect(tmp_path / "g.sqlite3")  # every row committed, none twice
+    assert other.execute("SELECT COUNT(*), SUM(n) FROM t").fetchone() == (150, sum(range(150)))
+
+    # A statement that fails fails for every row in it, as each would alone; the next
+    # rows are written as usual.
+    results = await asyncio.gather(grouped.write(1000), grouped.write(1000),
+                                   return_exceptions=True)
+    assert all(isinstance(r, sqlite3.IntegrityError) for r in results)
+    await grouped.write(1001)
+    assert other.execute("SELECT MAX(n) FROM t").fetchone() == (1001,)
+
+    # Inside a transaction, a row belongs to it (and is rolled back with it) instead of
+    # waiting for it to end.
+    with pytest.raises(RuntimeError):
+        async with db.transaction():
+            async with asyncio.timeout(5):  # not wait_for: that would be another task
+                await grouped.write(2000)
+            raise RuntimeError("changed my mind")
+    assert other.execute("SELECT COUNT(*) FROM t WHERE n = 2000").fetchone() == (0,)
+    other.close()
+
+
+async def test_numbers_of_delivered_rows_are_not_used_again(tmp_path: Path) -> None:
+    """Outbox rows and questions are numbered by the bot: after a restart it goes on from
+    the highest number ever given, as SQLite's AUTOINCREMENT would, even when those rows
+    are gone (delivered, forgotten)."""
+    path = str(tmp_path / "n.sqlite3")
+    first = Storage(path, b"k" * 32)
+    await first.open()
+    outbox = Outbox(first.db)
+    rows = [(await outbox.put(Parcel(42, Message(str(n)))))[0] for n in range(3)]
+    question = await first.log_question("p", "kela?", "fi", "answer", "kela-card", 0.9)
+    for row in rows:
+        await outbox.done(row, 42)
+    await first.forget("p")
+    await first.close()
+
+    again = Storage(path, b"k" * 32)
+    await again.open()
+    later, behind = await Outbox(again.db).put(Parcel(42, Message("uusi")))
+    assert later > max(rows) and not behind
+    assert await again.log_question("q", "vero?", "fi", "none", None, None) > question
+    await again.close()
