@@ -2,7 +2,8 @@
 
 Not a test (the numbers depend on the machine). Run from the repository root:
 
-    .venv/bin/python benchmarks/load.py [--quick] [--json results.json] [--py-spy neuvo.txt]
+    .venv/bin/python benchmarks/load.py [--quick] [--rounds N] [--json results.json]
+                                        [--py-spy neuvo.txt]
 
 In one run, for each of (a) python-telegram-bot's echo bot as the library's defaults make
 it (its echobot example: sequential updates, httpx, no rate limiter), (b) the same echo
@@ -44,7 +45,10 @@ How it is measured:
 * Sends that answer no waiting update are counted; those repeating the chat's previous text
   are messages sent twice. The bot's logged errors and warnings are counted too.
 * The machine may be shared: the CPU that other processes used during each phase is reported
-  (from /proc/stat), since it lowers both bots' numbers.
+  (from /proc/stat), since it lowers both bots' numbers. On the shared development machine
+  one bot's best rate moved by up to 40 % between runs, more than the differences being
+  measured, so the full run repeats all three bots three times (`--rounds`) and reports
+  each figure's median, with each round's verdict beside it.
 * `--py-spy FILE` samples the Neuvo process (all threads) during the rate phases and prints
   where its time goes; `pip install py-spy` first.
 
@@ -1101,6 +1105,12 @@ def report(results: dict[str, Any]) -> str:
         f"framework settings ({verdict['same_settings_echo_best_per_s']:.0f}/s), "
         f"{verdict['share_of_same_settings_echo']:.0%}: the rest is Neuvo's own work.",
     ]
+    if len(verdict["per_round"]) > 1:
+        lines.append(
+            f"Figures are medians over {len(verdict['per_round'])} rounds; Neuvo's share of "
+            "the library echo bot in each round: "
+            + ", ".join(f"{r['share_of_echo']:.0%} ({r['neuvo_best_per_s']:.0f} / "
+                        f"{r['echo_best_per_s']:.0f})" for r in verdict["per_round"]) + ".")
     return "\n".join(lines)
 
 
@@ -1123,8 +1133,45 @@ def background(bot: dict[str, Any]) -> str:
     return f"{statistics.fmean(values):.0f} % on average (at most {max(values):.0f} %)"
 
 
-def verdict(results: dict[str, Any]) -> dict[str, Any]:
-    bots = {b["bot"]: b for b in results["bots"]}
+#: Per phase: numbers that are the median over rounds, and counts that are summed.
+_MEDIAN = ("offered_per_s", "pushed_per_s", "seconds", "handled_per_s", "p50_ms", "p95_ms",
+           "p99_ms", "max_ms", "bot_cpu_pct", "bot_main_thread_cpu_pct",
+           "bot_cpu_ms_per_update", "driver_cpu_pct", "other_processes_cpu_pct",
+           "getupdates_mean_batch")
+_SUMMED = ("updates", "replied", "unanswered", "extra_sends", "duplicate_sends")
+
+
+def median_run(runs: tuple[dict[str, Any], ...]) -> dict[str, Any]:
+    """One bot's rounds as one run: per phase the median of each rate, latency and CPU
+    figure (the machine may be shared, and a neighbour's burst of work should not decide
+    the verdict), counts of what went wrong summed, memory at its peak."""
+    if len(runs) == 1:
+        return runs[0]
+
+    def phase(phases: tuple[dict[str, Any], ...]) -> dict[str, Any]:
+        merged = dict(phases[0])
+        for key in _MEDIAN:
+            values = [p[key] for p in phases if p.get(key) is not None]
+            merged[key] = statistics.median(values) if values else None
+        for key in _SUMMED:
+            merged[key] = sum(p[key] for p in phases)
+        merged["peak_rss_mb"] = max(p["peak_rss_mb"] for p in phases)
+        return merged
+
+    merged = dict(runs[0])
+    for key in ("warmup", "quotas_on"):
+        merged[key] = phase(tuple(run[key] for run in runs))
+    merged["phases"] = [phase(p) for p in zip(*(run["phases"] for run in runs), strict=True)]
+    merged["startup_s"] = round(statistics.median(run["startup_s"] for run in runs), 2)
+    for key in ("idle_rss_mb", "peak_rss_mb"):
+        merged[key] = max(run[key] for run in runs)
+    for key in ("errors_logged", "warnings_logged"):
+        merged[key] = sum(run[key] for run in runs)
+    return merged
+
+
+def verdict(results: list[dict[str, Any]]) -> dict[str, Any]:
+    bots = {b["bot"]: b for b in results}
 
     def best(bot: dict[str, Any]) -> float:
         return float(max((p["handled_per_s"] for p in bot["phases"] if p["unanswered"] == 0),
@@ -1166,21 +1213,28 @@ async def drive(args: argparse.Namespace) -> dict[str, Any]:
         allowed = getattr(bot.telegram_bot, "ALLOWED_UPDATES", None)
         if allowed is not None:
             framework["allowed_updates"] = list(allowed)
-        bots = []
-        for kind in BOTS:
-            print(f"{kind} bot…", file=sys.stderr)
-            bots.append(await run_bot(kind, plan, framework, workdir,
-                                      args.py_spy if kind == "neuvo" else None))
+        rounds: list[list[dict[str, Any]]] = []
+        for number in range(1, args.rounds + 1):
+            bots = []
+            round_dir = workdir / f"round-{number}"
+            round_dir.mkdir()
+            for kind in BOTS:
+                print(f"round {number}/{args.rounds}: {kind} bot…", file=sys.stderr)
+                spy = args.py_spy if kind == "neuvo" and number == 1 else None
+                bots.append(await run_bot(kind, plan, framework, round_dir, spy))
+            rounds.append(bots)
     print("matcher…", file=sys.stderr)
     matcher = matcher_throughput(args.quick)
     results: dict[str, Any] = {
         "mode": "quick" if args.quick else "full",
         "machine": machine(),
         "plan": plan.__dict__,
-        "bots": bots,
+        "bots": [median_run(runs) for runs in zip(*rounds, strict=True)],
+        "rounds": rounds,
         "matcher": matcher,
     }
-    results["verdict"] = verdict(results)
+    results["verdict"] = verdict(results["bots"])
+    results["verdict"]["per_round"] = [verdict(bots) for bots in rounds]
     results["run_seconds"] = round(time.perf_counter() - began, 1)
     if args.py_spy is not None:
         results["profile"] = summarise_profile(args.py_spy)
@@ -1191,6 +1245,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a shorter run (about a minute)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--rounds", type=int, default=None,
+                        help="run all three bots this many times and report medians "
+                             "(default 3, with --quick 1)")
     parser.add_argument("--py-spy", type=Path, metavar="FILE",
                         help="profile the Neuvo bot during the rate phases with py-spy "
                              "(collapsed stacks to FILE, a summary printed)")
@@ -1199,6 +1256,8 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--framework", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.rounds is None:
+        args.rounds = 1 if args.quick else 3
     if args.serve:
         asyncio.run(serve(args.serve, args.base_url, args.workdir, json.loads(args.framework)))
         return
