@@ -1,4 +1,5 @@
-"""Deleting personal data: a user's own request, and the expiry of old question logs.
+"""Deleting personal data: a user's own request, and the expiry of old logs and of people
+who stopped using the bot.
 
 Deletion is complete: every row that carries the user's pseudonym goes, in one
 transaction, so a crash cannot leave half of a person behind. Anonymous aggregate counters
@@ -49,7 +50,9 @@ async def rows_about(db: Database, pid: str) -> int:
 
 
 async def expire_logs(db: Database, days: int, clock: Callable[[], float] = time.time) -> int:
-    """Delete question logs and closed tickets older than `days`; returns rows deleted."""
+    """Delete question logs and closed tickets older than `days`, and the people not seen
+    for `days` (their language and municipality) unless a ticket of theirs is still kept;
+    returns rows deleted. Someone who comes back after that starts afresh."""
     now = int(clock())
     cutoff = now - days * 86400
     deleted = 0
@@ -60,6 +63,9 @@ async def expire_logs(db: Database, days: int, clock: Callable[[], float] = time
         ("DELETE FROM tickets WHERE status = 'closed' AND closed_at < ?", cutoff),
         # Half-finished requests (a question awaiting consent) live an hour at most.
         ("DELETE FROM pending WHERE at < ?", now - PENDING_DAYS * 86400),
+        # last_seen is written at most hourly (bot/storage.py): far finer than `days`.
+        ("DELETE FROM users WHERE last_seen < ? AND pid NOT IN (SELECT pid FROM tickets)",
+         cutoff),
     )
     async with db.transaction():
         for sql, before in statements:

@@ -333,4 +333,5 @@ class Storage:
         """The nightly expiry of old logs (bot/retention.py); returns rows deleted."""
         deleted = await expire_logs(self.db, retention_days, self._clock)
         self._pending.clear()
+        self._users.clear()  # people not seen for long are gone now
         return deleted

@@ -32,7 +32,8 @@ most that last second of counts, never a question, a ticket or a reply.
 
 "New" means that the person's first contact ever (`users.created_at`, which `touch_user`
 never changes) falls in that month, so the sum of new people over months is the number of
-different people who found the bot in the period. A forgotten user who returns is new again.
+different people who found the bot in the period. A forgotten user who returns is new again,
+and so is one whose record expired after the retention period without a visit.
 """
 
 from __future__ import annotations

@@ -175,6 +175,30 @@ async def test_old_logs_expire(neuvo: Neuvo) -> None:
     assert (await db.fetchall("SELECT COUNT(*) FROM questions"))[0][0] == 1
 
 
+async def test_people_not_seen_for_the_retention_period_are_forgotten(neuvo: Neuvo) -> None:
+    """Language and municipality are kept for people who use the bot, not for ever: after
+    the retention period without a visit they go, unless a ticket of theirs is still kept
+    (its answer must reach them). Someone who comes back starts afresh."""
+    conv = neuvo.conversation
+    storage = conv.storage
+    gone, helped, active = (User(f"telegram:{n}", "fi", chat_id=n) for n in (1, 2, 3))
+    for user in (gone, helped, active):
+        await conv.set_language(user, "so")
+        await conv.button(user, "mun:s:iisalmi:act")
+    await conv.command(helped, "adviser")
+    await conv.text(helped, "Tarvitsen apua oleskeluluvan kanssa")
+    await conv.button(helped, "adv:send")
+    assert await storage.db.fetchone("SELECT 1 FROM tickets") is not None
+    await storage.db.execute("UPDATE users SET last_seen = last_seen - 181 * 86400 "
+                             "WHERE pid != ?", (storage.pseudonym(active.external_id),))
+    await neuvo.expire()
+    remaining = {row[0] for row in await storage.db.fetchall("SELECT pid FROM users")}
+    assert remaining == {storage.pseudonym(u.external_id) for u in (helped, active)}
+    assert await rows_about(storage.db, storage.pseudonym(gone.external_id)) == 0
+    back = await storage.touch_user(storage.pseudonym(gone.external_id))
+    assert (back.lang, back.municipality) == (None, None)  # not the bot's memory either
+
+
 async def test_broken_directory_keeps_the_last_good_one_serving(
     standin: BotApiStandIn, tmp_path: Path, content: Path
 ) -> None:
