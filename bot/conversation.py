@@ -97,6 +97,10 @@ class Conversation:
             return await self.handoff.ask(pid, t, args.strip() or None)
         return Outcome([self._plain(t, texts.UNKNOWN_COMMAND)])
 
+    async def flooded(self, user: User) -> Outcome:
+        """The user sent more messages at once than the bot reads; the rest were skipped."""
+        return Outcome([self._plain(await self._translator(user), texts.FLOODED)])
+
     async def text(self, user: User, text: str) -> Outcome:
         pid, record = await self._touch(user)
         question = text.strip()

@@ -9,6 +9,7 @@ real Telegram, a self-hosted Bot API server, or the test stand-in.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from typing import Any
 
@@ -17,6 +18,7 @@ from telegram import (
     BotCommandScopeChat,
     Update,
 )
+from telegram.constants import ChatType
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -99,6 +101,7 @@ def build_application(neuvo: Neuvo, settings: Settings) -> App:
     async def post_shutdown(app: App) -> None:
         await neuvo.shutdown()
 
+    processor = PerChatUpdateProcessor()
     application = (
         ApplicationBuilder()
         .token(settings.token)
@@ -107,12 +110,13 @@ def build_application(neuvo: Neuvo, settings: Settings) -> App:
         .request(AiohttpRequest(SEND_CONNECTIONS))
         .get_updates_request(AiohttpRequest(1))
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(processor)
         .update_queue(UpdateBacklog())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
+    processor.flood_notice = functools.partial(tell_flooded, application)
     application.bot_data["neuvo"] = neuvo
     application.bot_data["adviser_chat_id"] = settings.adviser_chat_id
     application.add_handler(CommandHandler("start", on_start, filters=_PRIVATE))
@@ -193,6 +197,21 @@ async def _deliver(update: Update, context: Context, outcome: Outcome) -> None:
         await sender.send(adviser_chat, post.message, post.reply_to, post.thread_id, post)
     for delivery in outcome.to_users:
         await sender.send(delivery.chat_id, delivery.message)
+
+
+async def tell_flooded(application: App, update: Update) -> None:
+    """Someone sent more messages at once than the bot reads (bot/update_order.py)."""
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE or update.effective_user is None:
+        return
+    try:
+        outcome = await application.bot_data["neuvo"].conversation.flooded(_user(update))
+        sender: Sender = application.bot_data["sender"]
+        for message in outcome.messages:
+            await sender.send(chat.id, message)
+    except Exception:  # not an update of its own: the error handler does not see it
+        log.exception("could not tell chat %s that some of its messages were skipped",
+                      chat.id)
 
 
 async def on_start(update: Update, context: Context) -> None:

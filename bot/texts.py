@@ -67,6 +67,10 @@ NO_ANSWER = N_(
 )
 EMPTY_MESSAGE = N_("Please write your question as text.")
 TOO_LONG = N_("Your message is long. I read only its beginning.")
+FLOODED = N_(
+    "You sent many messages at once, so I could not read all of them. Please send your "
+    "question again in one message."
+)
 UNKNOWN_COMMAND = N_("I do not know that command. /help shows what I can do.")
 EXPIRED_BUTTON = N_("This button is no longer valid. Here is the menu.")
 ERROR = N_("Sorry, something went wrong on my side. Please try again in a moment.")
@@ -206,7 +210,8 @@ CMD_FORGET = N_("Delete your data")
 PRIVACY = N_(
     "What Neuvo stores, and why:\n"
     "• A code instead of your Telegram name or number, your language and municipality: so "
-    "that you do not have to choose them again.\n"
+    "that you do not have to choose them again. If you do not use the bot for {days} days, "
+    "they are deleted.\n"
     "• Your questions to the bot, with personal numbers hidden: so that advisers can improve "
     "the answers. They are deleted after {days} days.\n"
     "• Your questions to an adviser and the answers, while your question is open.\n"

@@ -11,7 +11,10 @@ Two limits keep a flood from hurting other people:
 * An update waiting for its own chat does not take one of the slots for running updates
   (the library's semaphore would: 32 queued messages from one person used to stop every
   other chat). A chat with `MAX_WAITING_PER_CHAT` updates already waiting has the next
-  ones dropped, with a log line: that is someone flooding, not writing.
+  ones dropped, with a log line: that is someone flooding, not writing. So that a person
+  who pasted a long text in thirty messages is not left wondering, the first drop of a
+  flood is replaced by `flood_notice` (the Telegram front end says what happened, in
+  their language), queued behind the updates that were kept.
 * `UpdateBacklog`, the Application's update queue, holds the updater back while
   `MAX_UNFINISHED_UPDATES` updates are unfinished. Updates then wait at Telegram instead of
   in this process: an overloaded bot fetches them in full batches (a fetch per update cost
@@ -23,7 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -53,15 +56,22 @@ def _chat_key(update: object) -> int | None:
     return None
 
 
+FloodNotice = Callable[[Update], Awaitable[None]]
+
+
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
+                 flood_notice: FloodNotice | None = None) -> None:
         # The library's `max_concurrent_updates` is then the task bound; updates running at
         # once are `running_limit`.
         super().__init__(_TASK_LIMIT)
         self.running_limit = max_concurrent_updates
+        self.flood_notice = flood_notice
         self._running = asyncio.BoundedSemaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
+        #: Chats told of their flood since they last had nothing waiting.
+        self._told: set[int] = set()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _chat_key(update)
@@ -74,7 +84,11 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             log.warning("chat %s sent more than %d updates at once; dropping one", key,
                         MAX_WAITING_PER_CHAT)
             _discard(coroutine)
-            return
+            if (self.flood_notice is None or key in self._told
+                    or not isinstance(update, Update)):
+                return
+            self._told.add(key)
+            coroutine = self.flood_notice(update)  # once, after the updates kept
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = waiting + 1
         try:
@@ -82,9 +96,10 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 await coroutine
         finally:
             self._waiting[key] -= 1
-            if not self._waiting[key]:  # nobody else queued for this chat: forget its lock
+            if not self._waiting[key]:  # nobody else queued for this chat: forget it
                 del self._waiting[key]
                 del self._locks[key]
+                self._told.discard(key)
 
     async def initialize(self) -> None:
         pass

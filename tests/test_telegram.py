@@ -163,3 +163,17 @@ async def test_polling_survives_network_loss(standin: BotApiStandIn, tmp_path: P
         assert len(standin.sent(method="getUpdates", failed=True)) >= 4
     finally:
         await running.stop()
+
+
+async def test_a_flood_gets_its_replies_and_one_notice(bot: RunningBot,
+                                                      standin: BotApiStandIn) -> None:
+    """Someone pastes a long text as 30 messages: the first 21 are answered, then the bot
+    says once, in their language, that it skipped the rest."""
+    for _ in range(30):  # no await in between: the bot fetches them together
+        standin.push_message(USER, "?", language_code="fi")
+    sent = await standin.wait_for("sendMessage", count=22, chat_id=USER)
+    assert len({c.params["text"] for c in sent[:21]}) == 1  # "?" is answered the same way
+    assert "yhdessä viestissä" in sent[21].params["text"]  # the notice, in Finnish, last
+    standin.push_message(USER, "?", language_code="fi")
+    sent = await standin.wait_for("sendMessage", count=23, chat_id=USER)
+    assert sent[22].params["text"] == sent[0].params["text"]  # nothing else came between

@@ -57,6 +57,38 @@ async def test_a_flood_from_one_chat_is_cut() -> None:
     assert ran == list(range(MAX_WAITING_PER_CHAT + 1))
 
 
+async def test_a_flood_is_told_once_after_what_was_kept() -> None:
+    told: list[int] = []
+    ran: list[int] = []
+    gate = asyncio.Event()
+
+    async def notice(update: Update) -> None:
+        told.append(update.update_id)
+        ran.append(-1)
+
+    processor = PerChatUpdateProcessor(flood_notice=notice)
+
+    async def handle(n: int) -> None:
+        await gate.wait()
+        ran.append(n)
+
+    async def flood(first: int) -> None:
+        gate.clear()
+        tasks = [asyncio.create_task(processor.process_update(_update(1, n), handle(n)))
+                 for n in range(first, first + MAX_WAITING_PER_CHAT + 10)]
+        await asyncio.sleep(0.01)
+        gate.set()
+        await asyncio.gather(*tasks)
+
+    await flood(0)
+    kept = list(range(MAX_WAITING_PER_CHAT + 1))
+    assert ran == [*kept, -1]  # one notice, for the first update dropped, after the rest
+    assert told == [MAX_WAITING_PER_CHAT + 1]
+    ran.clear()
+    await flood(100)  # once everything was handled, a new flood is told again
+    assert ran == [*(100 + n for n in kept), -1]
+
+
 async def test_the_backlog_holds_the_updater_back_until_updates_finish() -> None:
     queue = UpdateBacklog(limit=2)
     await queue.put("a")
