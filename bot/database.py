@@ -65,12 +65,13 @@ class Database:
             self._conn = None
 
     def in_own_transaction(self) -> bool:
+        """Whether the running task is inside `transaction()` (its statements go in it)."""
         return self._tx_owner is not None and self._tx_owner is asyncio.current_task()
 
     async def _ready(self) -> aiosqlite.Connection:
         if self._conn is None:
             raise RuntimeError("the database is not open")
-        while not self._no_tx.is_set() and self._tx_owner is not asyncio.current_task():
+        while not self._no_tx.is_set() and not self.in_own_transaction():
             await self._no_tx.wait()
         return self._conn
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from bot.database import Database
 
 OPEN_STATES = ("open", "taken")
+#: The same, for SQL.
+_IS_OPEN = "status IN (" + ", ".join(f"'{state}'" for state in OPEN_STATES) + ")"
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ class TicketStore:
             async with self._loading:
                 if self._maybe_open is None:
                     rows = await self.db.fetchall(
-                        "SELECT DISTINCT pid FROM tickets WHERE status IN ('open', 'taken')")
+                        f"SELECT DISTINCT pid FROM tickets WHERE {_IS_OPEN}")
                     self._maybe_open = {row[0] for row in rows}
         return self._maybe_open
 
@@ -102,7 +104,7 @@ class TicketStore:
             return None
         creations = self._creations
         ticket = await self._one(
-            "pid = ? AND status IN ('open', 'taken') ORDER BY id DESC LIMIT 1", pid
+            f"pid = ? AND {_IS_OPEN} ORDER BY id DESC LIMIT 1", pid
         )
         if ticket is None and creations == self._creations:
             maybe_open.discard(pid)
@@ -176,7 +178,7 @@ class TicketStore:
 
     async def open_tickets(self) -> list[Ticket]:
         rows = await self.db.fetchall(
-            f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE status IN ('open', 'taken') "
+            f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE {_IS_OPEN} "
             "ORDER BY id"
         )
         return [Ticket(*row) for row in rows]

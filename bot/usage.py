@@ -230,8 +230,6 @@ class ReachStats:
         return self.total(DIRECTORY)
 
 
-_Row = tuple[str, str, str, str, int]
-
 #: Markers known to be written, kept in memory (see `Usage.seen`).
 MARKERS_CACHED = 20_000
 
