@@ -17,8 +17,8 @@ from dataclasses import replace
 from bot.app import Neuvo
 from bot.config import Settings
 from bot.content.yamlfile import ContentInvalid
-from bot.languages import LANGUAGES
-from bot.storage import MEMORY
+from bot.i18n.languages import LANGUAGES
+from bot.storage.storage import MEMORY
 
 
 def main() -> int:
@@ -57,7 +57,7 @@ def main() -> int:
 
 
 async def run_console(settings: Settings, lang: str | None, db: str | None) -> int:
-    from bot.console import ConsoleChat
+    from bot.console.chat import ConsoleChat
 
     # The console's advisers' group is this terminal: posts to it are printed as such.
     neuvo = Neuvo(replace(settings, db_path=db or MEMORY), handoff=True)
@@ -70,7 +70,7 @@ async def run_console(settings: Settings, lang: str | None, db: str | None) -> i
 
 
 def run_telegram(settings: Settings, webhook: str | None, listen: str) -> int:
-    from bot.telegram_bot import ALLOWED_UPDATES, build_application
+    from bot.telegram.frontend import ALLOWED_UPDATES, build_application
 
     assert settings.token is not None
     neuvo = Neuvo(settings, handoff=settings.adviser_chat_id is not None)
@@ -79,7 +79,7 @@ def run_telegram(settings: Settings, webhook: str | None, listen: str) -> int:
         # Long polling; SIGTERM/SIGINT stop it after the updates in progress are handled.
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
         return 0
-    from bot.webhook import WebhookServer, secret_token, serve_until_stopped
+    from bot.telegram.webhook import WebhookServer, secret_token, serve_until_stopped
 
     host, _, port = listen.rpartition(":")
     if not port.isdigit() or not webhook.startswith("https://"):

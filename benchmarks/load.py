@@ -8,7 +8,7 @@ Not a test (the numbers depend on the machine). Run from the repository root:
 In one run, for each of (a) python-telegram-bot's echo bot as the library's defaults make
 it (its echobot example: sequential updates, httpx, no rate limiter), (b) the same echo
 bot with Neuvo's framework settings, and (c) Neuvo's real Application from
-`bot.telegram_bot.build_application` (bundled content in faq/, a temporary SQLite
+`bot.telegram.frontend.build_application` (bundled content in faq/, a temporary SQLite
 database, an advisers' group configured), it starts a fresh Bot API stand-in
 (tests/botapi.py) on 127.0.0.1 and simulated users send realistic traffic — questions in
 nine languages (written for this benchmark), /start and presses of the "menu:topics"
@@ -405,7 +405,7 @@ def neuvo_settings(base_url: str, workdir: Path) -> Any:
 
 def build_neuvo(base_url: str, workdir: Path) -> Any:
     from bot.app import Neuvo
-    from bot.telegram_bot import build_application
+    from bot.telegram.frontend import build_application
 
     settings = neuvo_settings(base_url, workdir)
     neuvo = Neuvo(settings, handoff=settings.adviser_chat_id is not None)
@@ -972,8 +972,8 @@ async def run_bot(kind: str, plan: Plan, framework: dict[str, Any], workdir: Pat
 def matcher_throughput(quick: bool) -> list[dict[str, Any]]:
     from matching_latency import synthetic_documents
 
-    from bot.knowledge import Knowledge
-    from bot.matching import Document, Matcher
+    from bot.knowledge.knowledge import Knowledge
+    from bot.matching.matcher import Document, Matcher
 
     knowledge = Knowledge.load(ROOT / "faq")
     content = knowledge.content
@@ -1208,9 +1208,9 @@ async def drive(args: argparse.Namespace) -> dict[str, Any]:
         probe = workdir / "probe"
         probe.mkdir()
         framework = framework_of(build_neuvo("http://127.0.0.1:9/bot", probe))
-        import bot.telegram_bot
+        import bot.telegram.frontend
 
-        allowed = getattr(bot.telegram_bot, "ALLOWED_UPDATES", None)
+        allowed = getattr(bot.telegram.frontend, "ALLOWED_UPDATES", None)
         if allowed is not None:
             framework["allowed_updates"] = list(allowed)
         rounds: list[list[dict[str, Any]]] = []

@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.evaluation import load_corpus, load_queries
-from bot.lexicon import builtin_forms_by_language
-from bot.matching import Document, Matcher
+from bot.matching.lexicon import builtin_forms_by_language
+from bot.matching.matcher import Document, Matcher
+from bot.tools.evaluation import load_corpus, load_queries
 
 SYNTHETIC_ENTRIES = 2000
 SYNTHETIC_LANGS = ("fi", "en", "sv", "ru", "ar", "so")

@@ -9,18 +9,19 @@ from __future__ import annotations
 import logging
 import secrets
 
-from bot import texts
 from bot.config import Settings
-from bot.conversation import Conversation
-from bot.handoff import Handoff
-from bot.i18n import I18n
-from bot.knowledge import Knowledge
-from bot.languages import native_name
-from bot.reloader import ContentReloader
-from bot.replies import Message, escape
-from bot.storage import MEMORY, Storage, load_or_create_key
-from bot.tickets import TicketStore
-from bot.usage import Usage
+from bot.conversation.conversation import Conversation
+from bot.handoff.handoff import Handoff
+from bot.handoff.tickets import TicketStore
+from bot.i18n import texts
+from bot.i18n.catalogs import I18n
+from bot.i18n.languages import native_name
+from bot.i18n.replies import Message, escape
+from bot.knowledge.knowledge import Knowledge
+from bot.knowledge.reloader import ContentReloader
+from bot.storage.storage import MEMORY, Storage, load_or_create_key
+from bot.storage.usage import Usage
+from bot.tools.report import published
 
 log = logging.getLogger(__name__)
 #: Validation errors put into one advisers' group message; the log has all of them.
@@ -70,7 +71,7 @@ class Neuvo:
         if self.handoff_enabled:
             handoff = Handoff(storage, TicketStore(storage.db), usage, i18n,
                               settings.adviser_hours, settings.adviser_lang,
-                              settings.drafts_dir, native_name)
+                              settings.drafts_dir, native_name, published)
         self._conversation = Conversation(knowledge, storage, i18n, usage, handoff,
                                           settings.retention_days)
         self._reloader = ContentReloader(settings.content_dir, self._swap)

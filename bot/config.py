@@ -8,9 +8,9 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
-from bot.languages import normalise_code
-from bot.opening_hours import OpeningHours
-from bot.retention import DEFAULT_RETENTION_DAYS
+from bot.handoff.opening_hours import OpeningHours
+from bot.i18n.languages import normalise_code
+from bot.storage.retention import DEFAULT_RETENTION_DAYS
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_ADVISER_HOURS = "mon-fri 09:00-16:00"

@@ -13,10 +13,10 @@ from telegram.ext import Application
 
 from bot.app import Neuvo
 from bot.config import DEFAULT_ADVISER_HOURS, DEFAULT_BASE_URL, Settings
-from bot.knowledge import Knowledge
-from bot.opening_hours import OpeningHours
-from bot.storage import MEMORY
-from bot.telegram_bot import ALLOWED_UPDATES, build_application
+from bot.handoff.opening_hours import OpeningHours
+from bot.knowledge.knowledge import Knowledge
+from bot.storage.storage import MEMORY
+from bot.telegram.frontend import ALLOWED_UPDATES, build_application
 from tests.botapi import BotApiStandIn
 from tests.paths import FAQ
 

@@ -27,16 +27,16 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.content.loader import validate_content
-from bot.conversation import Conversation, User
-from bot.langid import detect_language
-from bot.languages import LANGUAGES
-from bot.matching import MAX_SUGGESTIONS, RANKED, Matcher
-from bot.normalize import clean, fold, tokens
-from bot.privacy import mask_personal_data
-from bot.replies import Message, Outcome
-from bot.splitting import split_html
+from bot.conversation.conversation import Conversation, User
+from bot.i18n.languages import LANGUAGES
+from bot.i18n.replies import Message, Outcome
+from bot.matching.langid import detect_language
+from bot.matching.matcher import MAX_SUGGESTIONS, RANKED, Matcher
+from bot.matching.normalize import clean, fold, tokens
+from bot.storage.privacy import mask_personal_data
+from bot.telegram.splitting import split_html
 from tests.conftest import bundled_knowledge, make_neuvo, make_settings
-from tests.test_content_loader import GOOD_ENTRY, TOPICS
+from tests.content.test_content_loader import GOOD_ENTRY, TOPICS
 
 # -- Telegram's HTML subset ------------------------------------------------------------
 

@@ -7,9 +7,9 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import bidi
-from bot.privacy import mask_personal_data
-from bot.splitting import split_html
+from bot.i18n import bidi
+from bot.storage.privacy import mask_personal_data
+from bot.telegram.splitting import split_html
 
 TAG = re.compile(r"<(/?)(\w+)[^>]*>")
 

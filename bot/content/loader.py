@@ -24,7 +24,7 @@ from bot.content.yamlfile import (
     text_list,
     unknown_language,
 )
-from bot.languages import LANGUAGES, REFERENCE_LANGUAGE
+from bot.i18n.languages import LANGUAGES, REFERENCE_LANGUAGE
 
 TOPICS_FILE = "topics.yaml"
 GLOSSARY_FILE = "glossary.yaml"

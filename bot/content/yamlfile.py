@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from bot.languages import LANGUAGES
+from bot.i18n.languages import LANGUAGES
 
 #: Ids advisers write: lower case letters, digits and single dashes (kela-card).
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -25,7 +25,7 @@ class Problem:
     file: str
     line: int | None
     message: str
-    severity: str  # "error" | "warning" | "hint" (writing help, bot/content/review.py)
+    severity: str  # "error" | "warning" | "hint" (writing help, bot/tools/review.py)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

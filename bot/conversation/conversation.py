@@ -1,0 +1,368 @@
+"""The conversation, independent of Telegram: what the bot says for each thing a user does.
+
+Both front ends (Telegram and the console) translate their input into calls here and
+render the returned `Outcome`; neither decides anything on its own, so the console chat
+shows exactly what a Telegram user would get.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.content import Entry
+from bot.conversation.answers import answer_html, entry_button
+from bot.handoff.handoff import Handoff
+from bot.i18n import bidi, texts
+from bot.i18n.catalogs import I18n, Translator
+from bot.i18n.languages import LANGUAGES, REFERENCE_LANGUAGE, normalise_code
+from bot.i18n.replies import Button, Message, Outcome, button, escape, number, say
+from bot.knowledge.knowledge import Knowledge
+from bot.local_guide.guide import LocalGuide
+from bot.matching.matcher import MatchResult
+from bot.storage.privacy import mask_personal_data
+from bot.storage.retention import DEFAULT_RETENTION_DAYS
+from bot.storage.storage import Storage, UserRecord
+from bot.storage.usage import Usage
+
+#: Longest message matched in full; the rest of a longer story is cut (with a note).
+MAX_QUESTION_CHARS = 2000
+LANGUAGE_PAYLOAD_PREFIX = "lang-"
+
+
+@dataclass(frozen=True)
+class User:
+    """A user as a front end knows them: its own id and the app's language, if any."""
+
+    external_id: str
+    platform_lang: str | None = None
+    #: Where an adviser's answer is delivered later (the user's private chat).
+    chat_id: int | None = None
+    #: The name shown to advisers, only if the user chooses to share it.
+    contact: str | None = None
+
+
+class Conversation:
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        storage: Storage,
+        i18n: I18n,
+        usage: Usage,
+        handoff: Handoff | None = None,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
+    ) -> None:
+        #: Replaced as a whole when advisers change the content; read once per action.
+        self.knowledge = knowledge
+        self.storage = storage
+        self.i18n = i18n
+        #: None where no advisers' group is configured: then the bot never offers one.
+        self.handoff = handoff
+        self.usage = usage
+        self.guide = LocalGuide(storage, usage, lambda: self.knowledge.directory,
+                                handoff is not None)
+        self.retention_days = retention_days
+
+    # -- entry points used by the front ends -------------------------------------------
+
+    async def start(self, user: User, payload: str = "") -> Outcome:
+        pid, record = await self._touch(user)
+        preset = payload.strip().lower()
+        if preset.startswith(LANGUAGE_PAYLOAD_PREFIX):
+            lang = normalise_code(preset.removeprefix(LANGUAGE_PAYLOAD_PREFIX))
+            if lang:
+                await self._choose_language(pid, record, lang)
+                return Outcome([self._welcome(self.i18n(lang))])
+        if record.lang:
+            return Outcome([self._welcome(self.i18n(record.lang))])
+        t = self.i18n(normalise_code(user.platform_lang) or REFERENCE_LANGUAGE)
+        return Outcome([self._language_prompt(t, texts.CHOOSE_LANGUAGE)])
+
+    async def command(self, user: User, name: str, args: str = "") -> Outcome:
+        if name == "start":
+            return await self.start(user, args)
+        t = await self._translator(user)
+        if name == "help":
+            return Outcome([self._plain(t, texts.HELP, with_menu=True)])
+        if name == "menu":
+            return Outcome([self._menu(t)])
+        if name == "language":
+            return Outcome([self._language_prompt(t)])
+        if name == "privacy":
+            return Outcome([Message(bidi.line(t.html(texts.PRIVACY,
+                                                     days=str(self.retention_days)), t.lang),
+                                    ((button(t, texts.CMD_FORGET, "fg:ask"),),))])
+        if name == "forget":
+            return Outcome([self._forget_prompt(t)])
+        if name == "adviser" and self.handoff is not None:
+            pid = self.storage.pseudonym(user.external_id)
+            return await self.handoff.ask(pid, t, args.strip() or None)
+        return Outcome([self._plain(t, texts.UNKNOWN_COMMAND)])
+
+    async def flooded(self, user: User) -> Outcome:
+        """The user sent more messages at once than the bot reads; the rest were skipped."""
+        return Outcome([self._plain(await self._translator(user), texts.FLOODED)])
+
+    async def text(self, user: User, text: str) -> Outcome:
+        pid, record = await self._touch(user)
+        question = text.strip()
+        known = record.lang or normalise_code(user.platform_lang)
+        if not any(ch.isalnum() for ch in question):
+            return Outcome([self._plain(self.i18n(known or REFERENCE_LANGUAGE),
+                                        texts.EMPTY_MESSAGE)])
+        t_known = self.i18n(known or REFERENCE_LANGUAGE)
+        pending = await self.storage.pending(pid)
+        if self.guide.available:
+            picked = await self.guide.typed_municipality(pid, t_known, question, pending)
+            if picked is not None:
+                return picked
+        if self.handoff is not None:
+            relayed = await self.handoff.intercept_text(pid, user.chat_id, t_known, question,
+                                                        pending)
+            if relayed is not None:
+                return relayed
+        notes: list[Message] = []
+        if len(question) > MAX_QUESTION_CHARS:
+            question = question[:MAX_QUESTION_CHARS]
+            notes.append(self._plain(self.i18n(known or REFERENCE_LANGUAGE), texts.TOO_LONG))
+        knowledge = self.knowledge
+        result = knowledge.matcher.match(question, known)
+        lang = known or result.detected_lang or REFERENCE_LANGUAGE
+        t = self.i18n(lang)
+        best = result.ranked[0] if result.ranked else None
+        question_id = await self.storage.log_question(
+            pid,
+            mask_personal_data(question),
+            lang,
+            result.decision,
+            result.ids[0] if result.ids else None,
+            best.score if best else None,
+        )
+        top = knowledge.content.entries.get(result.ids[0]) if result.ids else None
+        await self.usage.question(lang, record.municipality, result.decision,
+                                  top.topic if top else None)
+        if self.handoff is not None and result.decision != "answer":
+            await self.handoff.remember_unanswered(pid, question)
+        reply = self._reply_to_match(t, knowledge, result, question_id, record.municipality)
+        return Outcome([*notes, reply])
+
+    async def button(self, user: User, data: str) -> Outcome:
+        kind, _, rest = data.partition(":")
+        pid, record = await self._touch(user)
+        if kind == "lang" and rest in LANGUAGES:
+            await self._choose_language(pid, record, rest)
+            t = self.i18n(rest)
+            confirm = t.html(texts.LANGUAGE_SET, language=escape(t.language_name(rest)))
+            return Outcome([self._welcome(t)], edit=Message(bidi.line(confirm, rest)))
+        t = self.i18n(self._language(user, record))
+        content = self.knowledge.content
+        if kind == "fg":
+            return await self._forget(pid, t, rest)
+        if kind == "adv" and self.handoff is not None:
+            place = self.guide.municipality(record.municipality)
+            return await self.handoff.button(pid, user.chat_id, user.contact,
+                                             place.id if place else None,
+                                             place.name("fi") if place else None, t, rest)
+        if kind in ("mun", "act") and self.guide.available:
+            local = await self.guide.button(pid, t, record.municipality, kind, rest)
+            if local is not None:
+                return local
+        if kind == "menu":
+            if rest == "ask":
+                return Outcome([self._plain(t, texts.ASK_PROMPT)])
+            if rest == "topics":
+                return Outcome([self._topics(t)])
+            if rest == "lang":
+                return Outcome([self._language_prompt(t)])
+            if rest == "main":
+                return Outcome([self._menu(t)])
+            if rest in ("act", "meet") and self.guide.available:
+                return await self._local_menu(pid, t, record, rest)
+            if rest == "meet" and self.handoff is not None:
+                return await self.handoff.ask(pid, t)
+        if kind == "topic" and rest in content.topics:
+            return Outcome([self._topic(t, rest)])
+        if kind == "q" and rest in content.entries:
+            return Outcome([self._answer(t, content.entries[rest], None)])
+        if kind == "s":
+            text_id, _, entry_id = rest.partition(":")
+            qid, entry = number(text_id), content.entries.get(entry_id)
+            if qid is not None and entry is not None:
+                await self.storage.resolve_suggestion(qid, pid, entry_id)
+                return Outcome([self._answer(t, entry, qid)])
+        if kind == "nm" and (qid := number(rest)) is not None:
+            await self.storage.set_feedback(qid, pid, helpful=False)
+            return Outcome([self._no_answer(t, record.municipality)])
+        if kind == "fb":
+            text_id, _, value = rest.partition(":")
+            qid = number(text_id)
+            if qid is not None and value in ("1", "0"):
+                helpful = value == "1"
+                if await self.storage.set_feedback(qid, pid, helpful):
+                    entry = content.entries.get(await self.storage.question_entry(qid, pid)
+                                                or "")
+                    await self.usage.feedback(t.lang, entry.topic if entry else None, helpful)
+                    if helpful:
+                        return Outcome(toast=t(texts.FEEDBACK_THANKS))
+                    return Outcome([self._plain(t, texts.FEEDBACK_SORRY, with_menu=True)],
+                                   toast=t(texts.FEEDBACK_THANKS))
+        return Outcome([self._menu(t, texts.EXPIRED_BUTTON)])
+
+    def _forget_prompt(self, t: Translator) -> Message:
+        return Message(bidi.line(t.html(texts.FORGET_CONFIRM), t.lang),
+                       ((button(t, texts.FORGET_YES, "fg:yes"),
+                         button(t, texts.FORGET_NO, "fg:no")),))
+
+    async def _forget(self, pid: str, t: Translator, answer: str) -> Outcome:
+        if answer == "ask":
+            return Outcome([self._forget_prompt(t)])
+        if answer == "yes":
+            await self.storage.forget(pid)
+            await self.usage.forget(pid)
+            return Outcome(edit=say(t, texts.FORGET_DONE))
+        return Outcome(edit=say(t, texts.FORGET_CANCELLED))
+
+    async def location(self, user: User, latitude: float, longitude: float) -> Outcome:
+        """A shared location: mapped to the nearest municipality; the location is not kept."""
+        t = await self._translator(user)
+        if not self.guide.available:
+            return Outcome([self._plain(t, texts.EMPTY_MESSAGE)])
+        pid = self.storage.pseudonym(user.external_id)
+        return await self.guide.located(pid, t, latitude, longitude)
+
+    async def _local_menu(self, pid: str, t: Translator, record: UserRecord,
+                          item: str) -> Outcome:
+        then = "adv" if item == "meet" else "act"
+        if self.guide.municipality(record.municipality) is None:
+            return await self.guide.ask_municipality(pid, t, then)
+        assert record.municipality is not None
+        return await self.guide.continue_with(pid, t, record.municipality, then)
+
+    async def set_language(self, user: User, lang: str) -> None:
+        await self.storage.set_language(self.storage.pseudonym(user.external_id), lang)
+
+    async def non_text(self, user: User, message_id: int | None = None) -> Outcome:
+        """A photo, voice message, file…: offered to the adviser of an open question only."""
+        t = await self._translator(user)
+        if self.handoff is not None and message_id is not None:
+            pid = self.storage.pseudonym(user.external_id)
+            offer = await self.handoff.media(pid, t, message_id)
+            if offer is not None:
+                return offer
+        return Outcome([self._plain(t, texts.EMPTY_MESSAGE)])
+
+    def error_message(self, platform_lang: str | None) -> Message:
+        t = self.i18n(normalise_code(platform_lang) or REFERENCE_LANGUAGE)
+        return self._plain(t, texts.ERROR)
+
+    # -- helpers -----------------------------------------------------------------------
+
+    @staticmethod
+    def _language(user: User, record: UserRecord) -> str:
+        return record.lang or normalise_code(user.platform_lang) or REFERENCE_LANGUAGE
+
+    async def _touch(self, user: User) -> tuple[str, UserRecord]:
+        """Note the user's visit (and count it, anonymously); returns pid and record."""
+        pid = self.storage.pseudonym(user.external_id)
+        record = await self.storage.touch_user(pid)
+        await self.usage.seen(pid, self._language(user, record), record.municipality,
+                              record.created_at)
+        return pid, record
+
+    async def _choose_language(self, pid: str, record: UserRecord, lang: str) -> None:
+        record = await self.storage.set_language(pid, lang)
+        await self.usage.seen(pid, lang, record.municipality, record.created_at)
+
+    async def _translator(self, user: User) -> Translator:
+        _, record = await self._touch(user)
+        return self.i18n(self._language(user, record))
+
+    def _plain(self, t: Translator, message: str, with_menu: bool = False) -> Message:
+        plain = say(t, message)
+        return Message(plain.html, ((button(t, texts.MENU_BUTTON, "menu:main"),),)
+                       if with_menu else ())
+
+    def _language_buttons(self) -> tuple[tuple[Button, ...], ...]:
+        buttons = [Button(bidi.line(native_label, lang), f"lang:{lang}")
+                   for lang, native_label in ((lg, self.i18n(lg).language_name(lg))
+                                              for lg in LANGUAGES)]
+        return tuple(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3))
+
+    def _language_prompt(self, t: Translator, intro: str = texts.LANGUAGE_PROMPT) -> Message:
+        return Message(bidi.line(t.html(intro), t.lang), self._language_buttons())
+
+    def _welcome(self, t: Translator) -> Message:
+        return self._menu(t, texts.WELCOME)
+
+    def _menu(self, t: Translator, intro: str = texts.MENU_TITLE) -> Message:
+        local: list[Button] = []
+        if self.guide.available:
+            local.append(button(t, texts.MENU_ACTIVITIES, "menu:act"))
+        if self.guide.available or self.handoff is not None:
+            local.append(button(t, texts.MENU_MEET_ADVISER, "menu:meet"))
+        rows = [
+            (button(t, texts.MENU_ASK, "menu:ask"), button(t, texts.MENU_TOPICS, "menu:topics")),
+            tuple(local),
+            (button(t, texts.MENU_LANGUAGE, "menu:lang"),),
+        ]
+        return Message(bidi.line(t.html(intro), t.lang), tuple(row for row in rows if row))
+
+    def _topics(self, t: Translator) -> Message:
+        content = self.knowledge.content
+        buttons = [
+            Button(bidi.line(f"{topic.icon} {topic.name(t.lang)}".strip(), t.lang),
+                   f"topic:{topic.id}")
+            for topic in content.topics.values()
+            if content.entries_in_topic(topic.id)
+        ]
+        rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+        return Message(bidi.line(t.html(texts.TOPICS_TITLE), t.lang), rows)
+
+    def _topic(self, t: Translator, topic_id: str) -> Message:
+        content = self.knowledge.content
+        topic = content.topics[topic_id]
+        rows = [(entry_button(t, entry, f"q:{entry.id}"),)
+                for entry in content.entries_in_topic(topic_id)]
+        rows.append((button(t, texts.BACK_TO_TOPICS, "menu:topics"),))
+        title = t.html(texts.TOPIC_TITLE, topic=escape(topic.name(t.lang)))
+        return Message(bidi.line(title, t.lang), tuple(rows))
+
+    def _reply_to_match(
+        self, t: Translator, knowledge: Knowledge, result: MatchResult, question_id: int,
+        municipality: str | None,
+    ) -> Message:
+        entries = knowledge.content.entries
+        shown = [entries[i] for i in result.ids if i in entries]
+        if result.decision == "answer" and shown:
+            return self._answer(t, shown[0], question_id)
+        if result.decision == "suggest" and shown:
+            rows = [(entry_button(t, e, f"s:{question_id}:{e.id}"),) for e in shown]
+            rows.append((button(t, texts.NONE_OF_THESE, f"nm:{question_id}"),))
+            return Message(bidi.line(t.html(texts.DID_YOU_MEAN), t.lang), tuple(rows))
+        return self._no_answer(t, municipality)
+
+    def _no_answer(self, t: Translator, municipality: str | None) -> Message:
+        rows: list[tuple[Button, ...]] = [(button(t, texts.MENU_TOPICS, "menu:topics"),
+                 button(t, texts.MENU_BUTTON, "menu:main"))]
+        if self.handoff is not None:
+            rows.insert(0, (button(t, texts.MENU_ADVISER, "adv:ask"),))
+        body = bidi.line(t.html(texts.NO_ANSWER), t.lang)
+        advising = self.guide.next_advising_note(t, municipality)
+        if advising is not None:
+            body += "\n\n" + advising
+        elif self.guide.available:
+            rows.insert(0, (button(t, texts.MENU_MEET_ADVISER, "menu:meet"),))
+        return Message(body, tuple(rows))
+
+    def _answer(self, t: Translator, entry: Entry, question_id: int | None) -> Message:
+        rows: list[tuple[Button, ...]] = []
+        if question_id is not None:
+            rows.append((button(t, texts.FEEDBACK_YES, f"fb:{question_id}:1"),
+                         button(t, texts.FEEDBACK_NO, f"fb:{question_id}:0")))
+        if self.guide.available:
+            rows.extend((b,) for b in self.guide.near_you_buttons(t, entry.directory))
+        entries = self.knowledge.content.entries
+        for rel in entry.related[:3]:
+            if rel in entries:
+                rows.append((entry_button(t, entries[rel], f"q:{rel}"),))
+        rows.append((button(t, texts.MENU_BUTTON, "menu:main"),))
+        return Message(answer_html(t, entry), tuple(rows))

@@ -1,0 +1,49 @@
+"""Everything the bot knows, loaded and checked together, swapped as one.
+
+The FAQ, the matcher built from it and the local directory must always agree (an entry's
+directory links name interests that exist), so they are validated as one set and the
+conversation replaces the whole set at once, never a part of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.content import ContentSet
+from bot.content.loader import validate_content
+from bot.content.yamlfile import ContentInvalid, Report
+from bot.local_guide.directory import Directory, validate_directory
+from bot.matching.matcher import Matcher
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    content: ContentSet
+    matcher: Matcher
+    directory: Directory
+
+    @classmethod
+    def load(cls, folder: Path) -> Knowledge:
+        """Load the content folder; raise ContentInvalid with every problem found."""
+        content, directory, report = validate_all(folder)
+        if content is None or directory is None:
+            raise ContentInvalid(report)
+        return cls(content, Matcher.from_content(content), directory)
+
+
+def validate_all(folder: Path) -> tuple[ContentSet | None, Directory | None, Report]:
+    """The FAQ and the directory with one report; None for a part that has errors."""
+    content, report = validate_content(folder)
+    directory, directory_report = validate_directory(folder)
+    report.problems.extend(directory_report.problems)
+    if content is not None and directory is not None:
+        for entry in content.entries.values():
+            for tag in entry.directory:
+                if tag not in directory.interests:
+                    known = ", ".join(directory.interests) or "none defined"
+                    report.error(entry.file, None,
+                                 f"directory link '{tag}' is not an interest; use one of: {known}")
+    if report.errors:
+        return None, None, report
+    return content, directory, report

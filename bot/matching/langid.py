@@ -1,0 +1,190 @@
+"""Which of the nine languages a message is written in, so the bot replies in it.
+
+Off-the-shelf detectors know neither Sorani nor the way our users write (Persian on an Arabic
+keyboard, Sorani without its own letters, Russian in Latin letters, Finnish official words in
+every language), so this is a small classifier of our own:
+
+1. Script first. Arabic-script and Cyrillic words count double against Latin ones, because
+   Latin words inside such a message are nearly always Finnish names of offices and benefits.
+2. Within the script, a character n-gram (1–4) model per language, trained on the short texts
+   in ``bot/matching/data/langid/`` and on the lexicon's words of that language, each also in a
+   "degraded" spelling (no ä/ö, Sorani without ە ێ ۆ ڵ ڕ, Persian with Arabic ي ك, Arabic
+   without hamza) so that careless typing does not change the answer.
+3. Function words of each language add evidence; letters only one language in the script
+   uses (ە ێ ۆ ڵ ڕ for Sorani, ة for Arabic, і ї є for Ukrainian, ы э ъ for Russian) add
+   more. Romanised Russian, Ukrainian, Arabic, Persian and Sorani are their own classes and
+   map to their language.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from bot.matching.lexicon import builtin_forms_by_language
+from bot.matching.normalize import Script, clean, fold_word, script_of, tokens
+
+_MAX_N = 4
+_ALPHA = 0.5
+#: Weight of one function word, relative to the mean n-gram log-probability per word.
+_WORD_WEIGHT = 1.2
+#: Romanised classes are trained on little text; they must win clearly.
+_ROMANISED_PENALTY = 0.6
+_NON_LATIN_WEIGHT = 2.0
+
+_LABELS: dict[Script, tuple[str, ...]] = {
+    "latin": ("fi", "sv", "en", "so", "ru-latn", "uk-latn", "ar-latn", "fa-latn", "ckb-latn"),
+    "cyrillic": ("ru", "uk"),
+    "arabic": ("ar", "fa", "ckb"),
+}
+_SCRIPT_OF_LABEL = {label: script for script, labels in _LABELS.items() for label in labels}
+
+#: Letters that, within their script, only one language uses; weight per occurrence.
+_DISTINCTIVE: dict[str, dict[str, float]] = {
+    "ckb": dict.fromkeys("ەێۆڵڕڤ", 1.5),
+    "ar": {"ة": 1.0, "ى": 0.5, "أ": 0.4, "إ": 0.5, "ؤ": 0.5, "ذ": 0.3, "ض": 0.3, "ظ": 0.3},
+    "fa": {"ی": 0.15, "ک": 0.15, "پ": 0.4, "چ": 0.4, "ژ": 0.4, "گ": 0.4},
+    "uk": {"і": 1.0, "ї": 1.5, "є": 1.5, "ґ": 1.5},
+    "ru": {"ы": 1.5, "э": 1.5, "ъ": 1.5, "ё": 1.0},
+    "fi": {"ä": 0.3, "ö": 0.3},
+    "sv": {"å": 1.0},
+}
+#: Degraded spellings to train on as well (what people type without the right keyboard).
+_DEGRADE: dict[str, dict[str, str]] = {
+    "fi": {"ä": "a", "ö": "o"},
+    "sv": {"ä": "a", "ö": "o", "å": "a"},
+    "ckb": {"ە": "ه", "ێ": "ی", "ۆ": "و", "ڵ": "ل", "ڕ": "ر", "ک": "ك"},
+    "fa": {"ی": "ي", "ک": "ك"},
+    "ar": {"أ": "ا", "إ": "ا", "ة": "ه", "ى": "ي", "ي": "ی", "ك": "ک"},
+    "uk": {"ї": "і", "є": "е", "ґ": "г"},
+    "ru": {"ё": "е", "ъ": "ь"},
+}
+
+_WORD = re.compile(r"[^\W\d_]+")
+_LATIN_IN_CYRILLIC = str.maketrans("aceiopxy", "асеіорху")
+
+
+def _words(text: str) -> list[str]:
+    words = []
+    for word in _WORD.findall(clean(text)):
+        if re.search("[\u0400-\u04ff]", word) and re.search("[a-z]", word):
+            word = word.translate(_LATIN_IN_CYRILLIC)
+        words.append(word)
+    return words
+
+
+def _grams(word: str) -> list[str]:
+    padded = f" {word} "
+    return [padded[i : i + n] for n in range(1, _MAX_N + 1) for i in range(len(padded) - n + 1)]
+
+
+@dataclass(frozen=True)
+class _Profile:
+    logp: dict[str, float]
+    unseen: float
+
+
+def _profile(text: str, script: Script) -> _Profile:
+    counts: Counter[str] = Counter()
+    for word in _words(text):
+        if script_of(word) == script:
+            counts.update(_grams(word))
+    total = sum(counts.values())
+    vocab = len(counts) + 1
+    denom = total + _ALPHA * vocab
+    return _Profile(
+        {g: math.log((c + _ALPHA) / denom) for g, c in counts.items()}, math.log(_ALPHA / denom)
+    )
+
+
+def _training_text(label: str) -> str:
+    base = (resources.files("bot.matching") / f"data/langid/{label}.txt").read_text("utf-8")
+    text = base + "\n" + builtin_forms_by_language().get(label, "")
+    degrade = _DEGRADE.get(label)
+    if degrade:
+        text += "\n" + text.translate({ord(k): v for k, v in degrade.items()})
+    return text
+
+
+@cache
+def _profiles() -> dict[str, _Profile]:
+    return {
+        label: _profile(_training_text(label), _SCRIPT_OF_LABEL[label])
+        for label in _SCRIPT_OF_LABEL
+    }
+
+
+@cache
+def _function_words() -> dict[str, frozenset[str]]:
+    """Function words per language (folded), from the shared stop-word list."""
+    text = (resources.files("bot.matching") / "data/stopwords.txt").read_text("utf-8")
+    out: dict[str, frozenset[str]] = {}
+    for line in text.splitlines():
+        if line.startswith("#") or ":" not in line:
+            continue
+        lang, words = line.split(":", 1)
+        out[lang.strip()] = frozenset(tokens(words))
+    return out
+
+
+def _dominant_script(words: list[str]) -> Script | None:
+    weight: dict[Script, float] = {}
+    for word in words:
+        script = script_of(word)
+        if script != "other":
+            weight[script] = weight.get(script, 0.0) + (
+                1.0 if script == "latin" else _NON_LATIN_WEIGHT
+            )
+    if not weight:
+        return None
+    return max(weight, key=lambda script: weight[script])
+
+
+def scores(text: str) -> dict[str, float]:
+    """Per-label scores (higher is likelier); empty when the text has no letters."""
+    words = _words(text)
+    script = _dominant_script(words)
+    if script is None:
+        return {}
+    words = [w for w in words if script_of(w) == script]
+    profiles = _profiles()
+    function_words = _function_words()
+    folded = [fold_word(w) for w in words]
+    letters = Counter("".join(words))
+    result: dict[str, float] = {}
+    for label in _LABELS[script]:
+        profile = profiles[label]
+        total = 0.0
+        for word in words:
+            grams = _grams(word)
+            total += sum(profile.logp.get(g, profile.unseen) for g in grams) / len(grams)
+        score = total / len(words)
+        lang = label.split("-")[0]
+        if not label.endswith("-latn"):
+            hits = sum(1 for w in folded if w in function_words.get(lang, frozenset()))
+            score += _WORD_WEIGHT * hits / len(words)
+        else:
+            score -= _ROMANISED_PENALTY
+        for letter, weight in _DISTINCTIVE.get(label, {}).items():
+            score += weight * min(letters[letter], 3) / max(len(words), 3) * 3
+        result[label] = score
+    return result
+
+
+def load_models() -> None:
+    """Build the language profiles now rather than on the first message."""
+    _profiles()
+    _function_words()
+
+
+def detect_language(text: str) -> str | None:
+    """The language code (one of bot.i18n.languages.LANGUAGES) of ``text``; None without letters."""
+    ranked = scores(text)
+    if not ranked:
+        return None
+    best = max(ranked, key=lambda label: ranked[label])
+    return best.split("-")[0]

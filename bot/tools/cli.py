@@ -1,0 +1,114 @@
+"""`python -m bot <command>`: tools for advisers and operators.
+
+Each command is a small function over the same modules the bot uses, so what an adviser
+checks here is what users get.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import Settings
+from bot.content.loader import validate_content
+from bot.i18n.languages import LANGUAGES, normalise_code
+from bot.knowledge.knowledge import validate_all
+from bot.tools.backup import add_parser as add_backup_parser
+from bot.tools.directory import add_parser as add_directory_parser
+from bot.tools.preview import add_parser as add_preview_parser
+from bot.tools.report import add_parser as add_report_parser
+from bot.tools.review import add_review_arguments, print_review
+from bot.tools.unanswered import add_parser as add_unanswered_parser
+
+
+def _content_dir(value: str | None) -> Path:
+    return Path(value) if value else Settings.from_env().content_dir
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    folder = _content_dir(args.dir)
+    content, directory, report = validate_all(folder)
+    for problem in report.errors + report.warnings:
+        print(problem)
+    if content is not None:
+        print_review(folder, content, args)
+    entries = len(content.entries) if content else 0
+    activities = len(directory.activities) if directory else 0
+    print(
+        f"{folder}: {entries} entries, {activities} activities, {len(report.errors)} errors, "
+        f"{len(report.warnings)} warnings"
+        + ("" if report.errors else " — OK")
+    )
+    return 1 if report.errors else 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.matching.langid import detect_language
+    from bot.matching.matcher import Matcher
+
+    folder = _content_dir(args.content)
+    content, report = validate_content(folder)
+    if content is None:
+        for problem in report.errors:
+            print(problem, file=sys.stderr)
+        return 1
+    if args.all_languages:
+        from bot.tools.preview import ask_everywhere
+
+        ask_everywhere(args.text, content)
+        return 0
+    result = Matcher.from_content(content).match(args.text, normalise_code(args.lang))
+    print(f"decision: {result.decision}")
+    print(f"shown: {', '.join(result.ids) or '-'}")
+    print(f"detected language: {detect_language(args.text) or '-'}")
+    for rank, candidate in enumerate(result.ranked, start=1):
+        entry = content.entries.get(candidate.id)
+        title = entry.texts["fi"].question if entry else ""
+        print(f"  {rank}. {candidate.score:6.3f}  {candidate.id:32} {title}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.content.loader import load_content
+    from bot.tools.evaluation import run_eval
+
+    glossary = load_content(_content_dir(args.content)).glossary
+    print(run_eval(Path(args.corpus), Path(args.queries),
+                   Path(args.predictions) if args.predictions else None, glossary))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check the content files; exit 1 on errors")
+    p.add_argument("dir", nargs="?", help="content folder (default: $NEUVO_CONTENT or faq)")
+    add_review_arguments(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("ask", help="show how the bot decides on a question")
+    p.add_argument("text", help="the question, in any language")
+    p.add_argument("--lang", choices=LANGUAGES, help="the user's language, if known")
+    p.add_argument("--content", help="content folder (default: $NEUVO_CONTENT or faq)")
+    p.add_argument("--all-languages", action="store_true",
+                   help="show the reply a user of each of the nine languages gets")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="measure matching on a benchmark (see DESIGN.md)")
+    p.add_argument("--corpus", required=True, help="corpus.jsonl in the benchmark format")
+    p.add_argument("--queries", required=True, help="queries .jsonl (text, lang, expected)")
+    p.add_argument("--predictions", help="write one JSON line per query here")
+    p.add_argument("--content", help="content folder whose glossary to use (default: faq)")
+    p.set_defaults(func=cmd_eval)
+
+    add_directory_parser(sub)
+    add_preview_parser(sub)
+    add_report_parser(sub)
+    add_unanswered_parser(sub)
+    add_backup_parser(sub)
+
+    args = parser.parse_args(argv)
+    return int(args.func(args))

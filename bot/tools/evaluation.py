@@ -1,0 +1,157 @@
+"""The retrieval benchmark: build the matcher from a corpus, answer queries, measure.
+
+Used by ``python -m bot eval`` and by whoever tunes the matcher. Queries are matched without a
+language hint, exactly as the bot matches a message from a user whose language it does not
+know; the matcher and thresholds are the bot's own.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.content.model import GlossaryTerm
+from bot.i18n.languages import LANGUAGES
+from bot.matching.matcher import Document, Matcher
+
+
+def load_corpus(path: Path | str) -> list[Document]:
+    """Documents from a benchmark corpus (JSON lines: id, lang, question, alternates, answer)."""
+    docs = []
+    with Path(path).open(encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            docs.append(
+                Document(
+                    id=row["id"],
+                    lang=row["lang"],
+                    question=row["question"],
+                    alternates=tuple(row.get("alternates", ())),
+                    answer=row.get("answer", ""),
+                    keywords=tuple(row.get("keywords", ())),
+                )
+            )
+    return docs
+
+
+def load_queries(path: Path | str) -> list[dict[str, object]]:
+    with Path(path).open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+@dataclass
+class _Tally:
+    n: int = 0
+    answerable: int = 0
+    unanswerable: int = 0
+    correct: int = 0
+    helpful: int = 0
+    wrong: int = 0
+    oos_answered: int = 0
+    rank1: int = 0
+    rank3: int = 0
+    lang_ok: int = 0
+    ms: list[float] = field(default_factory=list)
+
+    def add(self, prediction: dict[str, object]) -> None:
+        expected = prediction["expected"]
+        decision = prediction["decision"]
+        ids = prediction["ids"]
+        ranked = prediction["ranked"]
+        assert isinstance(ids, list) and isinstance(ranked, list)
+        self.n += 1
+        self.lang_ok += prediction["detected_lang"] == prediction["lang"]
+        ms = prediction["ms"]
+        assert isinstance(ms, float)
+        self.ms.append(ms)
+        if expected is None:
+            self.unanswerable += 1
+            self.oos_answered += decision == "answer"
+            return
+        self.answerable += 1
+        answered_right = decision == "answer" and ids == [expected]
+        self.correct += answered_right
+        self.helpful += answered_right or (decision == "suggest" and expected in ids)
+        self.wrong += decision == "answer" and not answered_right
+        self.rank1 += ranked[:1] == [expected]
+        self.rank3 += expected in ranked[:3]
+
+    def row(self, name: str) -> str:
+        def share(k: int, d: int) -> str:
+            return f"{k / d:.3f}" if d else "  -  "
+
+        ms = sorted(self.ms)
+        p50 = statistics.median(ms) if ms else 0.0
+        p95 = ms[min(len(ms) - 1, int(0.95 * len(ms)))] if ms else 0.0
+        a, u = self.answerable, self.unanswerable
+        return (
+            f"{name:<8}{self.n:>5}  {share(self.correct, a):>7}  {share(self.helpful, a):>7}"
+            f"  {share(self.wrong, a):>6}  {share(self.oos_answered, u):>8}"
+            f"  {share(self.rank1, a):>6}  {share(self.rank3, a):>6}"
+            f"  {share(self.lang_ok, self.n):>7}  {p50:>6.2f}  {p95:>6.2f}"
+        )
+
+
+_HEADER = (
+    f"{'lang':<8}{'n':>5}  {'correct':>7}  {'helpful':>7}  {'wrong':>6}  {'oos_ans':>8}"
+    f"  {'rank@1':>6}  {'rank@3':>6}  {'lang_ok':>7}  {'p50ms':>6}  {'p95ms':>6}"
+)
+
+
+def evaluate(matcher: Matcher, queries: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+    """One prediction record per query (the format of the predictions file)."""
+    predictions = []
+    for query in queries:
+        text = str(query["text"])
+        start = time.perf_counter()
+        result = matcher.match(text)
+        ms = (time.perf_counter() - start) * 1000
+        predictions.append(
+            {
+                "text": text,
+                "lang": query["lang"],
+                "expected": query.get("expected"),
+                "decision": result.decision,
+                "ids": list(result.ids),
+                "ranked": [c.id for c in result.ranked],
+                "detected_lang": result.detected_lang or "fi",
+                "ms": round(ms, 3),
+            }
+        )
+    return predictions
+
+
+def summarise(predictions: Sequence[dict[str, object]]) -> str:
+    """The printable table: one row per language, then all languages."""
+    tallies: dict[str, _Tally] = defaultdict(_Tally)
+    overall = _Tally()
+    for prediction in predictions:
+        tallies[str(prediction["lang"])].add(prediction)
+        overall.add(prediction)
+    langs = [lang for lang in LANGUAGES if lang in tallies] + sorted(set(tallies) - set(LANGUAGES))
+    lines = [_HEADER, *(tallies[lang].row(lang) for lang in langs), overall.row("all")]
+    return "\n".join(lines)
+
+
+def run_eval(
+    corpus: Path,
+    queries: Path,
+    predictions: Path | None,
+    glossary: Sequence[GlossaryTerm] = (),
+) -> str:
+    """Build the matcher from ``corpus``, answer ``queries`` without a language hint, write
+    the predictions (if a path is given) and return the summary table."""
+    matcher = Matcher(load_corpus(corpus), glossary)
+    records = evaluate(matcher, load_queries(queries))
+    if predictions is not None:
+        with Path(predictions).open("w", encoding="utf-8") as handle:
+            for record in records:
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return summarise(records)

@@ -1,0 +1,97 @@
+"""Abuse limits of the hand-off, on the transport-free service."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.handoff.handoff import (
+    MAX_MESSAGES_PER_WINDOW,
+    MAX_RELAY_CHARS,
+    MAX_TICKETS_PER_DAY,
+    Handoff,
+)
+from bot.handoff.opening_hours import OpeningHours
+from bot.handoff.tickets import TicketStore
+from bot.i18n import texts
+from bot.i18n.catalogs import I18n
+from bot.i18n.languages import native_name
+from bot.storage.storage import MEMORY, Storage
+from bot.storage.usage import Usage
+from bot.tools.report import published
+from tests.paths import LOCALES
+
+NOW = [1_800_000_000.0]
+
+
+@pytest.fixture
+async def handoff(tmp_path) -> AsyncIterator[Handoff]:  # type: ignore[no-untyped-def]
+    storage = Storage(MEMORY, b"k" * 32, clock=lambda: NOW[0])
+    await storage.open()
+    yield Handoff(storage, TicketStore(storage.db, clock=lambda: NOW[0]),
+                  Usage(storage.db, clock=lambda: NOW[0]), I18n.load(LOCALES),
+                  OpeningHours.parse("mon-sun 00:00-23:59"), "fi", tmp_path, native_name,
+                  published)
+    await storage.close()
+
+
+async def create(handoff: Handoff, pid: str, question: str) -> str:
+    t = handoff.i18n("en")
+    await handoff.ask(pid, t)
+    await handoff.intercept_text(pid, 1, t, question,
+                                        await handoff.storage.pending(pid))
+    outcome = await handoff.button(pid, 1, None, "iisalmi", "Iisalmi", t, "send")
+    return (outcome.edit or outcome.messages[-1]).html
+
+
+async def test_one_open_ticket_per_user(handoff: Handoff) -> None:
+    await create(handoff, "p", "first")
+    outcome = await handoff.ask("p", handoff.i18n("en"))
+    assert "already have an open question (#1)" in outcome.messages[0].html
+
+
+async def test_tickets_per_day_limit(handoff: Handoff) -> None:
+    for _ in range(MAX_TICKETS_PER_DAY):
+        await create(handoff, "p", "again")
+        ticket = await handoff.store.open_ticket_of("p")
+        assert ticket is not None
+        await handoff.store.set_status(ticket.id, "closed")
+    assert "many questions today" in await create(handoff, "p", "one more")
+    NOW[0] += 86400 + 1
+    assert "was sent" in await create(handoff, "p", "next day")
+
+
+async def test_message_rate_limit(handoff: Handoff) -> None:
+    await create(handoff, "q", "start")
+    t = handoff.i18n("en")
+    replies = []
+    for i in range(MAX_MESSAGES_PER_WINDOW + 2):
+        outcome = await handoff.intercept_text("q", 1, t, f"message {i}",
+                                        await handoff.storage.pending("q"))
+        assert outcome is not None
+        replies.append(outcome)
+    assert replies[0].to_advisers
+    assert not replies[-1].to_advisers
+    assert replies[-1].messages[0].html == t(texts.TOO_MANY_MESSAGES)
+
+
+async def test_long_messages_are_cut_with_a_note(handoff: Handoff) -> None:
+    await create(handoff, "r", "start")
+    outcome = await handoff.intercept_text("r", 1, handoff.i18n("en"), "x" * 5000,
+                                        await handoff.storage.pending("r"))
+    assert outcome is not None
+    assert str(MAX_RELAY_CHARS) in outcome.messages[0].html
+    assert len(outcome.to_advisers[0].message.html) < MAX_RELAY_CHARS + 200
+
+
+async def test_consent_can_be_cancelled(handoff: Handoff) -> None:
+    t = handoff.i18n("en")
+    await handoff.ask("s", t)
+    await handoff.intercept_text("s", 1, t, "my question",
+                                        await handoff.storage.pending("s"))
+    cancelled = await handoff.button("s", 1, None, None, None, t, "cancel")
+    assert cancelled.edit is not None and not cancelled.to_advisers
+    assert await handoff.intercept_text("s", 1, t, "a normal question",
+                                        await handoff.storage.pending("s")) is None
+    assert await handoff.store.open_ticket_of("s") is None
