@@ -40,7 +40,7 @@ def _load_topics(folder: Path, report: Report) -> dict[str, Topic]:
     if not path.is_file():
         report.error(TOPICS_FILE, None, "the topics file is missing")
         return {}
-    parsed = parse_yaml(path, TOPICS_FILE, report)
+    parsed = parse_yaml(path, TOPICS_FILE, report, defines=("topic:*",))
     if parsed is None:
         return {}
     doc, data = parsed
@@ -123,13 +123,12 @@ def _load_entry(
             "(e.g. kela-card)",
         )
         entry_id = None
-    elif Path(doc.file).stem != entry_id:
-        report.warn(doc.file, doc.line("id"), f"name the file '{entry_id}.yaml' after its id")
     topic = data.get("topic")
     if not isinstance(topic, str) or topic not in topics:
         known = ", ".join(topics) or "none defined"
         report.error(
-            doc.file, doc.line("topic"), f"unknown topic '{topic}'; use one of: {known}"
+            doc.file, doc.line("topic"), f"unknown topic '{topic}'; use one of: {known}",
+            refers_to=f"topic:{topic}",
         )
     source = data.get("source")
     source_name = source_url = ""
@@ -203,6 +202,30 @@ def _load_text(doc: YamlDoc, lang: str, block: Any, report: Report) -> EntryText
     return EntryText(question, answer, alternates, translated)
 
 
+_ID_LINE_RE = re.compile(r"^id:[ \t]*[\"']?([a-z0-9-]+)", re.MULTILINE)
+
+
+def _ids_in_unreadable(path: Path) -> set[str]:
+    """What an entry file that YAML cannot read probably defines: its name and any
+    top-level `id:` line, so other entries' links to it are not reported as missing."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    return {f"entry:{i}" for i in {path.stem, *_ID_LINE_RE.findall(text)}}
+
+
+def _keeps_id(entry: Entry, folder: Path) -> tuple[bool, float]:
+    """Sort key of the entry that keeps a shared id: a file named after the id first, then
+    the older file. Advisers copy a file to start a new entry, and the published one keeps
+    its id (users' links and the question log refer to it)."""
+    try:
+        modified = (folder / entry.file).stat().st_mtime
+    except OSError:
+        modified = float("inf")
+    return Path(entry.file).stem != entry.id, modified
+
+
 def _entry_files(folder: Path) -> Iterator[Path]:
     entries = folder / ENTRIES_DIR
     if entries.is_dir():
@@ -218,29 +241,43 @@ def validate_content(folder: Path) -> tuple[ContentSet | None, Report]:
     topics = _load_topics(folder, report)
     glossary = _load_glossary(folder, report)
     entries: dict[str, Entry] = {}
+    id_lines: dict[str, int] = {}
+    checked = 0
     for path in _entry_files(folder):
         shown = path.relative_to(folder).as_posix()
-        parsed = parse_yaml(path, shown, report)
+        parsed = parse_yaml(path, shown, report, defines=_ids_in_unreadable(path))
         if parsed is None:
             continue
+        checked += 1
         entry = _load_entry(*parsed, topics, report)
         if entry is None:
             continue
-        if entry.id in entries:
+        id_lines[entry.file] = parsed[0].line("id")
+        first = entries.get(entry.id)
+        if first is not None:
+            keeper, copy = sorted((first, entry), key=lambda e: _keeps_id(e, folder))
+            entries[entry.id] = keeper
             report.error(
-                shown,
-                parsed[0].line("id"),
-                f"the id '{entry.id}' is already used by {entries[entry.id].file}; "
-                "give this entry its own id",
+                copy.file,
+                id_lines[copy.file],
+                f"the id '{entry.id}' is already used by {keeper.file}, which keeps it: if this "
+                "file is a copy for a new question, give it a new id and rename the file to "
+                f"match (e.g. id: {entry.id}-2 in {entry.id}-2.yaml)",
             )
             continue
         entries[entry.id] = entry
+    report.checked["entries"] = checked
+    for entry in entries.values():
+        if Path(entry.file).stem != entry.id:
+            report.warn(entry.file, id_lines[entry.file],
+                        f"name the file '{entry.id}.yaml' after its id")
     if not entries and not report.errors:
         report.error(ENTRIES_DIR, None, "no entries found: add files to the entries folder")
     for entry in entries.values():
         for rel in entry.related:
             if rel not in entries:
-                report.warn(entry.file, None, f"related entry '{rel}' does not exist")
+                report.warn(entry.file, None, f"related entry '{rel}' does not exist",
+                            refers_to=f"entry:{rel}")
     if report.errors:
         return None, report
     content = ContentSet(

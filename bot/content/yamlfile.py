@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,10 @@ class Problem:
     line: int | None
     message: str
     severity: str  # "error" | "warning" | "hint" (writing help, bot/tools/review.py)
+    #: The thing a "does not exist" problem names, as "kind:id" ("entry:kela-card"): when
+    #: the file that may define it could not be read, the problem is only a knock-on of
+    #: that file's error and is left out, so the adviser sees the one real cause.
+    refers_to: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -35,20 +39,61 @@ class Problem:
 @dataclass
 class Report:
     problems: list[Problem] = field(default_factory=list)
+    #: Files that could not be read at all (YAML syntax, encoding, tabs).
+    unreadable: list[str] = field(default_factory=list)
+    #: What unreadable files may have defined ("entry:kela-card", or "topic:*" for a whole
+    #: kind): problems that refer to these are knock-on problems and are not reported.
+    unknown: set[str] = field(default_factory=set)
+    #: How many items of each kind were read and checked ("entries": 34), for the summary.
+    checked: dict[str, int] = field(default_factory=dict)
+
+    def _shown(self, severity: str) -> list[Problem]:
+        return [p for p in self.problems if p.severity == severity and not self.knock_on(p)]
+
+    def knock_on(self, problem: Problem) -> bool:
+        """A problem caused only by another file that could not be read."""
+        if problem.refers_to is None:
+            return False
+        kind = problem.refers_to.partition(":")[0]
+        return problem.refers_to in self.unknown or f"{kind}:*" in self.unknown
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+        return self._shown("error")
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
+        return self._shown("warning")
 
-    def error(self, file: str, line: int | None, message: str) -> None:
-        self.problems.append(Problem(file, line, message, "error"))
+    def error(self, file: str, line: int | None, message: str,
+              refers_to: str | None = None) -> None:
+        self.problems.append(Problem(file, line, message, "error", refers_to))
 
-    def warn(self, file: str, line: int | None, message: str) -> None:
-        self.problems.append(Problem(file, line, message, "warning"))
+    def warn(self, file: str, line: int | None, message: str,
+             refers_to: str | None = None) -> None:
+        self.problems.append(Problem(file, line, message, "warning", refers_to))
+
+    def merge(self, other: Report) -> None:
+        """Add another part's report (the directory's to the FAQ's) as one run."""
+        self.problems.extend(other.problems)
+        self.unreadable.extend(other.unreadable)
+        self.unknown |= other.unknown
+        for kind, count in other.checked.items():
+            self.checked[kind] = self.checked.get(kind, 0) + count
+
+    def summary(self) -> str:
+        """One line for the end of a run: what could be read and checked, what was found."""
+        parts = []
+        if self.unreadable:
+            parts.append(_count(len(self.unreadable), "file") + " could not be read")
+        parts += [f"{count} {kind} checked" for kind, count in self.checked.items()]
+        found = (f"{_count(len(self.errors), 'error')}, "
+                 f"{_count(len(self.warnings), 'warning')}")
+        return ", ".join(parts) + f": {found}" + ("" if self.errors else " — OK")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 class ContentInvalid(Exception):
@@ -88,7 +133,21 @@ def _child(node: yaml.Node, key: str | int) -> tuple[yaml.Node | None, yaml.Node
     return None
 
 
-def parse_yaml(path: Path, shown: str, report: Report) -> tuple[YamlDoc, Any] | None:
+def parse_yaml(path: Path, shown: str, report: Report,
+               defines: Iterable[str] = ()) -> tuple[YamlDoc, Any] | None:
+    """The file's node tree and data; None (with an error) when it cannot be read.
+
+    `defines` names what the file would define ("topic:*"): problems elsewhere that refer
+    to those are knock-on problems of this file's error and are left out of the report.
+    """
+    parsed = _parse_yaml(path, shown, report)
+    if parsed is None:
+        report.unreadable.append(shown)
+        report.unknown.update(defines)
+    return parsed
+
+
+def _parse_yaml(path: Path, shown: str, report: Report) -> tuple[YamlDoc, Any] | None:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -116,7 +175,11 @@ def parse_yaml(path: Path, shown: str, report: Report) -> tuple[YamlDoc, Any] | 
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        report.error(shown, _mark_line(exc), _explain_yaml_error(exc))
+        opened = _unclosed(exc)
+        if opened is not None:
+            report.error(shown, *opened)
+        else:
+            report.error(shown, _mark_line(exc), _explain_yaml_error(exc))
         return None
     except yaml.YAMLError as exc:
         report.error(shown, None, f"this is not valid YAML: {exc}")
@@ -164,6 +227,29 @@ def _unreadable_line(node: yaml.Node | None) -> int | None:
 def _mark_line(exc: yaml.MarkedYAMLError) -> int | None:
     mark = exc.problem_mark or exc.context_mark
     return mark.line + 1 if mark is not None else None
+
+
+#: What YAML was reading when a quote or bracket ran on too far, and what to tell.
+_OPENERS = {
+    "while scanning a quoted scalar": "a quote opened on this line is never closed: add the "
+                                      "closing quote (\" or ') at the end of the text",
+    "while parsing a flow sequence": "a '[' opened on this line is never closed: add ']' at "
+                                     "the end of the list",
+    "while parsing a flow mapping": "a '{' opened on this line is never closed: add '}' at "
+                                    "the end of the block",
+}
+
+
+def _unclosed(exc: yaml.MarkedYAMLError) -> tuple[int, str] | None:
+    """A quote or bracket left open: the line where it opened, which YAML reports only as
+    its context (the problem itself is noticed lines later, often at the end of the file)."""
+    message = _OPENERS.get(exc.context or "")
+    if message is None or exc.context_mark is None:
+        return None
+    noticed = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
+    line = exc.context_mark.line + 1
+    also = f" (YAML noticed it on line {noticed})" if noticed and noticed != line else ""
+    return line, message + also
 
 
 def _explain_yaml_error(exc: yaml.MarkedYAMLError) -> str:

@@ -36,7 +36,7 @@ def validate_all(folder: Path) -> tuple[ContentSet | None, Directory | None, Rep
     """The FAQ and the directory with one report; None for a part that has errors."""
     content, report = validate_content(folder)
     directory, directory_report = validate_directory(folder)
-    report.problems.extend(directory_report.problems)
+    report.merge(directory_report)
     if content is not None and directory is not None:
         for entry in content.entries.values():
             for tag in entry.directory:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import Settings
 from bot.content.loader import validate_content
+from bot.content.yamlfile import Problem
 from bot.i18n.languages import LANGUAGES, normalise_code
 from bot.knowledge.knowledge import validate_all
 from bot.tools.backup import add_parser as add_backup_parser
@@ -29,19 +31,36 @@ def _content_dir(value: str | None) -> Path:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     folder = _content_dir(args.dir)
-    content, directory, report = validate_all(folder)
-    for problem in report.errors + report.warnings:
-        print(problem)
+    content, _, report = validate_all(folder)
+    for line in grouped(report.errors + report.warnings):
+        print(line)
     if content is not None:
         print_review(folder, content, args)
-    entries = len(content.entries) if content else 0
-    activities = len(directory.activities) if directory else 0
-    print(
-        f"{folder}: {entries} entries, {activities} activities, {len(report.errors)} errors, "
-        f"{len(report.warnings)} warnings"
-        + ("" if report.errors else " — OK")
-    )
+    print(f"{folder}: {report.summary()}")
     return 1 if report.errors else 0
+
+
+#: The same message in at least this many files is printed once, with the files listed.
+GROUP_FROM = 3
+
+
+def grouped(problems: Sequence[Problem]) -> list[str]:
+    """Problems as printed: the same warning in many files (a language not translated yet)
+    becomes one line, so that the few problems that need a decision stand out."""
+    files: dict[tuple[str, str], list[str]] = {}
+    for problem in problems:
+        files.setdefault((problem.severity, problem.message), []).append(problem.file)
+    lines: list[str] = []
+    for problem in problems:
+        names = files.get((problem.severity, problem.message), [])
+        if len(names) < GROUP_FROM:
+            lines.append(str(problem))
+        elif names[0] == problem.file:
+            lines.extend(textwrap.wrap(
+                f"{problem.severity}: {problem.message} — {len(names)} files: "
+                + ", ".join(names), width=100, subsequent_indent="    ",
+                break_on_hyphens=False))
+    return lines
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

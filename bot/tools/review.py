@@ -39,8 +39,8 @@ DEFAULT_STALE_MONTHS = 12
 #: rapidfuzz token_set_ratio (0-100) of two normalised questions from which they are
 #: reported as near-duplicates. 100 means one question's words are all in the other.
 DUPLICATE_SCORE = 95
-#: Hints are listed for these languages unless --hints says otherwise: advisers write the
-#: Finnish; translators ask for theirs.
+#: A bare --hints lists these languages' hints: advisers write the Finnish; translators ask
+#: for theirs. Without --hints only their number is printed, so real problems stand out.
 DEFAULT_HINT_LANGUAGES = (REFERENCE_LANGUAGE,)
 
 
@@ -284,10 +284,11 @@ def add_review_arguments(parser: argparse.ArgumentParser) -> None:
                              f"(default: {DEFAULT_STALE_MONTHS}; 0: never)")
     parser.add_argument("--coverage", action="store_true",
                         help="show the translation table and which entries lack which language")
-    parser.add_argument("--hints", type=_hint_languages, default=DEFAULT_HINT_LANGUAGES,
-                        metavar="LANGS",
+    parser.add_argument("--hints", type=_hint_languages, nargs="?", default=(),
+                        const=DEFAULT_HINT_LANGUAGES, metavar="LANGS",
                         help="list plain-language hints for these languages: codes such as "
-                             "fi,sv, or all, or none (default: fi)")
+                             "fi,sv, or all (a bare --hints: fi; without it only the number "
+                             "of hints is shown)")
 
 
 def print_review(folder: Path, content: ContentSet, args: argparse.Namespace,
@@ -309,7 +310,8 @@ def print_review(folder: Path, content: ContentSet, args: argparse.Namespace,
     others = {lang: len(found) for lang, found in review.hints.items()
               if found and lang not in args.hints}
     more = ("; not listed: " + ", ".join(f"{lang} {n}" for lang, n in others.items())
-            + " (--hints all lists them)") if others else ""
+            + f" (--hints {','.join(others) if len(others) < 3 else 'all'} lists them)"
+            ) if others else ""
     print(f"writing help: {len(review.warnings)} warnings, {len(listed)} hints{more}", file=out)
 
 

@@ -93,6 +93,63 @@ def test_duplicate_id_across_files(tmp_path: Path) -> None:
     )
 
 
+def test_a_copied_file_is_told_to_take_a_new_id_and_the_original_is_left_alone(
+    tmp_path: Path,
+) -> None:
+    # "kela-card-copy.yaml" sorts before "kela-card.yaml", so it is read first.
+    folder = make(tmp_path, {"kela-card.yaml": GOOD_ENTRY, "kela-card-copy.yaml": GOOD_ENTRY})
+    content, report = validate_content(folder)
+    assert content is None
+    assert [str(p) for p in report.errors] == [
+        "entries/kela-card-copy.yaml:1: error: the id 'kela-card' is already used by "
+        "entries/kela-card.yaml, which keeps it: if this file is a copy for a new question, "
+        "give it a new id and rename the file to match (e.g. id: kela-card-2 in "
+        "kela-card-2.yaml)"
+    ]
+    # Neither file is told to rename itself to the other's name.
+    assert not any("name the file" in str(p) for p in report.warnings)
+
+
+def test_of_two_files_not_named_after_the_id_the_newer_one_is_the_copy(tmp_path: Path) -> None:
+    import os
+
+    folder = make(tmp_path, {"b-original.yaml": GOOD_ENTRY, "a-new.yaml": GOOD_ENTRY})
+    os.utime(folder / "entries" / "b-original.yaml", (1_000_000, 1_000_000))
+    [message] = errors(folder)
+    assert message.startswith("entries/a-new.yaml:1: error: the id 'kela-card' is already "
+                              "used by entries/b-original.yaml")
+
+
+def test_an_unclosed_quote_is_reported_where_it_opened(tmp_path: Path) -> None:
+    bad = GOOD_ENTRY.replace("question: Miten saan Kela-kortin?",
+                             'question: "Miten saan Kela-kortin?')
+    [message] = errors(make(tmp_path, {"kela-card.yaml": bad}))
+    assert message.startswith("entries/kela-card.yaml:9: error: a quote opened on this line "
+                              "is never closed")
+
+
+def test_an_unclosed_bracket_is_reported_where_it_opened(tmp_path: Path) -> None:
+    bad = GOOD_ENTRY.replace("keywords: [Kela-kortti]", "keywords: [Kela-kortti")
+    [message] = errors(make(tmp_path, {"kela-card.yaml": bad}))
+    assert message.startswith("entries/kela-card.yaml:7: error: a '[' opened on this line")
+
+
+def test_a_broken_file_hides_the_knock_on_problems_it_causes(tmp_path: Path) -> None:
+    linking = (GOOD_ENTRY.replace("id: kela-card", "id: tax-card")
+               .replace("keywords:", "related: [kela-card]\nkeywords:"))
+    broken = GOOD_ENTRY.replace("question: Miten saan Kela-kortin?",
+                                'question: "Miten saan Kela-kortin?')
+    folder = make(tmp_path, {"kela-card.yaml": broken, "tax-card.yaml": linking},
+                  topics=TOPICS + "work: [\n")
+    content, report = validate_content(folder)
+    assert content is None
+    assert [p.file for p in report.errors] == ["topics.yaml", "entries/kela-card.yaml"]
+    shown = [str(p) for p in report.errors + report.warnings]
+    assert not any("related entry" in p or "unknown topic" in p for p in shown)
+    assert report.summary() == ("2 files could not be read, 1 entries checked: 2 errors, "
+                                "1 warning")
+
+
 def test_duplicate_key_in_one_block(tmp_path: Path) -> None:
     bad = GOOD_ENTRY.replace("reviewed: 2026-11-01\n",
                              "reviewed: 2026-11-01\nreviewed: 2026-11-03\n")

@@ -304,10 +304,15 @@ def test_print_review_lists_coverage_warnings_and_chosen_hints(tmp_path: Path) -
     default = output()
     assert default.splitlines()[1].startswith("translations: fi 100% · sv 0% · en 100%")
     assert "entries/a.yaml:6: warning: last reviewed 2020-01-01" in default
-    assert "entries/a.yaml:9: hint: fi: passive “käsitellään”" in default
-    assert "hint: en:" not in default
+    # Hints are only counted unless asked for, so that warnings stand out.
+    assert ": hint:" not in default
     assert default.rstrip().endswith(
-        "1 warnings, 1 hints; not listed: en 1 (--hints all lists them)")
+        "1 warnings, 0 hints; not listed: fi 1, en 1 (--hints fi,en lists them)")
+    finnish = output("--hints")
+    assert "entries/a.yaml:9: hint: fi: passive “käsitellään”" in finnish
+    assert "hint: en:" not in finnish
+    assert finnish.rstrip().endswith(
+        "1 warnings, 1 hints; not listed: en 1 (--hints en lists them)")
     everything = output("--coverage", "--hints", "all", "--stale-months", "0")
     assert "Translations of 1 entries:" in everything
     assert "entries/a.yaml:12: hint: en: passive “is sent”" in everything
@@ -322,3 +327,24 @@ def test_bundled_content_review_points_every_problem_at_a_line() -> None:
     review = review_content(FAQ, load_content(FAQ), today=TODAY)
     problems = review.warnings + [p for found in review.hints.values() for p in found]
     assert problems and all(p.line is not None and p.line > 1 for p in problems)
+
+
+def test_validate_prints_one_line_for_a_warning_many_files_share_and_a_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bot.tools.cli import main
+
+    folder = make(tmp_path, **{name: entry(name, """\
+        fi:
+          question: Miten saan Kela-kortin {name}?
+          answer: Kela-kortti tulee postissa.
+        en:
+          question: How do I get a Kela card {name}?
+          answer: The card comes by post.
+        """.replace("{name}", name)) for name in ("a", "b", "c")})
+    assert main(["validate", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("no translation yet in:") == 1
+    assert "warning: no translation yet in: sv, ru, uk, ar, fa, ckb, so — 3 files: " in out
+    assert "entries/a.yaml:1:" not in out
+    assert out.rstrip().endswith(f"{folder}: 3 entries checked: 0 errors, 10 warnings — OK")

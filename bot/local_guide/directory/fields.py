@@ -155,7 +155,8 @@ def refs(
         else:
             line = doc.line(*path, i) if isinstance(value, list) else doc.line(*path)
             choices = ", ".join(known) or "none defined"
-            report.error(doc.file, line, f"unknown {what} '{item}'; use one of: {choices}")
+            report.error(doc.file, line, f"unknown {what} '{item}'; use one of: {choices}",
+                         refers_to=f"{what}:{item}")
     return tuple(found)
 
 

@@ -91,6 +91,7 @@ def validate_directory(
         parsed = parse_yaml(path, path.relative_to(folder).as_posix(), run.report)
         if parsed is not None:
             _load_association_file(*parsed, run)
+    run.report.checked["activities"] = len(run.activities)
     if run.report.errors:
         return None, run.report
     directory = Directory(
@@ -118,14 +119,14 @@ def _association_files(root: Path) -> Iterator[Path]:
         yield from sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml"))
 
 
-def _parse_top(folder: Path, root: Path, name: str,
-               run: _Run) -> tuple[YamlDoc, dict[Any, Any]] | None:
+def _parse_top(folder: Path, root: Path, name: str, run: _Run,
+               kind: str) -> tuple[YamlDoc, dict[Any, Any]] | None:
     path = root / name
     shown = path.relative_to(folder).as_posix()
     if not path.is_file():
         run.report.error(shown, None, f"the file is missing; the directory needs {name}")
         return None
-    parsed = parse_yaml(path, shown, run.report)
+    parsed = parse_yaml(path, shown, run.report, defines=(f"{kind}:*",))
     if parsed is None:
         return None
     doc, data = parsed
@@ -136,7 +137,7 @@ def _parse_top(folder: Path, root: Path, name: str,
 
 
 def _load_interests(folder: Path, root: Path, run: _Run) -> None:
-    parsed = _parse_top(folder, root, INTERESTS_FILE, run)
+    parsed = _parse_top(folder, root, INTERESTS_FILE, run, "interest")
     if parsed is None:
         return
     doc, data = parsed
@@ -157,7 +158,7 @@ def _load_interests(folder: Path, root: Path, run: _Run) -> None:
 
 
 def _load_municipalities(folder: Path, root: Path, run: _Run) -> None:
-    parsed = _parse_top(folder, root, MUNICIPALITIES_FILE, run)
+    parsed = _parse_top(folder, root, MUNICIPALITIES_FILE, run, "municipality")
     if parsed is None:
         return
     doc, data = parsed
