@@ -26,8 +26,9 @@ def main() -> int:
     parser.add_argument("--console", action="store_true",
                         help="chat in this terminal (one message per line; #N presses a button)")
     parser.add_argument("--lang", choices=LANGUAGES, help="console: preset the user's language")
-    parser.add_argument("--db", help="console: keep the chat in this SQLite file "
-                                     "(default: in memory, forgotten at exit)")
+    parser.add_argument("--db", help="the SQLite file, its key file beside it (default: "
+                                     "$NEUVO_DB; the console chat: in memory, forgotten "
+                                     "at exit)")
     parser.add_argument("--webhook", metavar="URL",
                         help="receive updates by webhook at this public HTTPS base URL "
                              "(Telegram posts to URL/telegram) instead of long polling")
@@ -36,7 +37,7 @@ def main() -> int:
                              "(default 127.0.0.1:8080, behind a TLS reverse proxy)")
     args = parser.parse_args()
     try:
-        settings = Settings.from_env()
+        settings = Settings.from_env(db_path=args.db)
     except ValueError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
@@ -47,7 +48,10 @@ def main() -> int:
         if args.console or not settings.token:
             if not args.console:
                 print("TELEGRAM_BOT_TOKEN is not set, so this is the console chat on the "
-                      f"content in {settings.content_dir}/ (Ctrl-D to quit).", file=sys.stderr)
+                      f"content in {settings.content_dir}/.", file=sys.stderr)
+            from bot.console.chat import START_HINT
+
+            print(START_HINT, file=sys.stderr)
             return asyncio.run(run_console(settings, args.lang, args.db))
         return run_telegram(settings, args.webhook, args.listen)
     except ContentInvalid as exc:
@@ -60,7 +64,7 @@ async def run_console(settings: Settings, lang: str | None, db: str | None) -> i
     from bot.console.chat import ConsoleChat
 
     # The console's advisers' group is this terminal: posts to it are printed as such.
-    neuvo = Neuvo(replace(settings, db_path=db or MEMORY), handoff=True)
+    neuvo = Neuvo(settings if db else replace(settings, db_path=MEMORY), handoff=True)
     await neuvo.initialize()
     try:
         await ConsoleChat(neuvo.conversation, sys.stdout, lang).run(sys.stdin)

@@ -34,10 +34,13 @@ class Settings:
     reload_seconds: int
 
     @classmethod
-    def from_env(cls, env_file: Path | None = Path(".env")) -> Settings:
+    def from_env(cls, env_file: Path | None = Path(".env"),
+                 db_path: str | None = None) -> Settings:
+        """`db_path` (a command line's --db) overrides NEUVO_DB; the key file goes beside
+        whichever database is used unless NEUVO_KEY_FILE names one."""
         if env_file is not None and env_file.is_file():
             load_dotenv(env_file, override=False)
-        db_path = os.environ.get("NEUVO_DB") or "data/neuvo.sqlite3"
+        db_path = db_path or os.environ.get("NEUVO_DB") or "data/neuvo.sqlite3"
         return cls(
             token=os.environ.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
             base_url=os.environ.get("TELEGRAM_BASE_URL", "").strip() or DEFAULT_BASE_URL,

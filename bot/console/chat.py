@@ -21,6 +21,9 @@ _PRESS_RE = re.compile(r"^#(\d+)$")
 #: The console's stand-in for Telegram's "share location" button.
 _LOCATION_RE = re.compile(r"^/location\s+(-?\d+(?:\.\d+)?)[,\s]+(-?\d+(?:\.\d+)?)$")
 LOCATION_HINT = "/location LATITUDE LONGITUDE"
+#: Printed once at the start, so that a newcomer knows what to type.
+START_HINT = ("Type a question and press Enter. #1 presses button [#1]; /start begins, /help "
+              "lists the commands; Ctrl-D quits.")
 
 
 class ConsoleChat:
@@ -58,9 +61,10 @@ class ConsoleChat:
     async def show(self, outcome: Outcome) -> None:
         if outcome.toast:
             self.out.write(f"ℹ {outcome.toast}\n")
-        if outcome.edit is not None:
-            self.out.write(f"✎ {html_to_text(outcome.edit.html)}\n")
         numbered: dict[int, str] = {}
+        if outcome.edit is not None:
+            # The pressed message changed in place (the answer switched to plain Finnish…).
+            self._print(outcome.edit, numbered, "✎ ")
         for message in outcome.messages:
             self._print(message, numbered)
         for delivery in outcome.to_users:
@@ -74,8 +78,8 @@ class ConsoleChat:
         self.out.write("\n")
         self.out.flush()
 
-    def _print(self, message: Message, numbered: dict[int, str]) -> None:
-        self.out.write(html_to_text(message.html) + "\n")
+    def _print(self, message: Message, numbered: dict[int, str], mark: str = "") -> None:
+        self.out.write(mark + html_to_text(message.html) + "\n")
         if message.location_button is not None:
             self.out.write(f"   [{message.location_button}: {LOCATION_HINT}]\n")
         for row in message.buttons:

@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.i18n.languages import REFERENCE_LANGUAGE
+
 
 @dataclass(frozen=True)
 class EntryText:
@@ -34,6 +36,13 @@ class Entry:
 
     def text(self, lang: str) -> EntryText | None:
         return self.texts.get(lang)
+
+    def outdated(self, lang: str) -> bool:
+        """A translation checked before the Finnish was last reviewed: only the Finnish
+        text is known to be right, which the validator and the user both are told."""
+        text = self.text(lang)
+        return (lang != REFERENCE_LANGUAGE and text is not None and text.translated is not None
+                and text.translated < self.reviewed)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,12 @@ def entry_button(t: Translator, entry: Entry, data: str) -> Button:
     return Button(bidi.line(shorten(entry.texts[shown].question), shown), data)
 
 
+def has_finnish_card(t: Translator, entry: Entry) -> bool:
+    """Whether the answer in the user's language can be switched to plain Finnish: not
+    when it is Finnish already or shown with Finnish as a fallback."""
+    return t.lang != REFERENCE_LANGUAGE and entry.text(t.lang) is not None
+
+
 def answer_html(t: Translator, entry: Entry) -> str:
     lang = t.lang
     blocks: list[str] = []
@@ -43,13 +49,29 @@ def answer_html(t: Translator, entry: Entry) -> str:
         shown_langs = tuple(lg for lg in FALLBACK_LANGUAGES if entry.text(lg) is not None)
         note = t.html(texts.NOT_TRANSLATED, language=escape(t.language_name(lang)))
         blocks.append(bidi.line(f"<i>{note}</i>", lang))
-    for shown in shown_langs:
-        text = entry.texts[shown]
-        blocks.append(bidi.line(f"<b>{escape(text.question)}</b>\n\n{escape(text.answer)}",
-                                shown))
+    blocks += [_text_html(entry, shown) for shown in shown_langs]
+    if entry.outdated(lang):
+        blocks.append(bidi.line(f"<i>{t.html(texts.TRANSLATION_OUTDATED)}</i>", lang))
+    blocks.append(_source_html(t, entry))
+    return "\n\n".join(blocks)
+
+
+def finnish_answer_html(t: Translator, finnish: Translator, entry: Entry) -> str:
+    """The same answer in plain Finnish, to show to an official or to practise reading: a
+    note in the user's language, then the text and its source line wholly in Finnish."""
+    note = bidi.line(f"<i>{t.html(texts.FINNISH_VERSION)}</i>", t.lang)
+    return "\n\n".join([note, _text_html(entry, REFERENCE_LANGUAGE),
+                         _source_html(finnish, entry)])
+
+
+def _text_html(entry: Entry, lang: str) -> str:
+    text = entry.texts[lang]
+    return bidi.line(f"<b>{escape(text.question)}</b>\n\n{escape(text.answer)}", lang)
+
+
+def _source_html(t: Translator, entry: Entry) -> str:
     source = (f'<a href="{html.escape(entry.source_url, quote=True)}">'
-              f"{escape(bidi.ltr(entry.source_name, lang))}</a>")
+              f"{escape(bidi.ltr(entry.source_name, t.lang))}</a>")
     # Babel's dates carry their own direction marks for RTL locales: no isolate around them.
     source_line = t.html(texts.SOURCE_LINE, source=source, date=escape(t.date(entry.reviewed)))
-    blocks.append(bidi.line(f"<i>{source_line}</i>", lang))
-    return "\n\n".join(blocks)
+    return bidi.line(f"<i>{source_line}</i>", t.lang)

@@ -9,8 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cachetools import LRUCache
+
 from bot.content import Entry
-from bot.conversation.answers import answer_html, entry_button
+from bot.conversation.answers import (
+    answer_html,
+    entry_button,
+    finnish_answer_html,
+    has_finnish_card,
+)
 from bot.handoff.handoff import Handoff
 from bot.i18n import bidi, texts
 from bot.i18n.catalogs import I18n, Translator
@@ -27,6 +34,19 @@ from bot.storage.usage import Usage
 #: Longest message matched in full; the rest of a longer story is cut (with a note).
 MAX_QUESTION_CHARS = 2000
 LANGUAGE_PAYLOAD_PREFIX = "lang-"
+#: People whose message language was detected, remembered (in memory only) so that the
+#: next command or button answers in that language too, not in Finnish.
+DETECTED_CACHED = 10_000
+#: The commands users have, with their descriptions: /help and Telegram's menu list these.
+COMMANDS = (
+    ("start", texts.CMD_START),
+    ("menu", texts.CMD_MENU),
+    ("language", texts.CMD_LANGUAGE),
+    ("help", texts.CMD_HELP),
+    ("privacy", texts.CMD_PRIVACY),
+    ("forget", texts.CMD_FORGET),
+)
+ADVISER_COMMAND = ("adviser", texts.MENU_ADVISER)
 
 
 @dataclass(frozen=True)
@@ -61,6 +81,14 @@ class Conversation:
         self.guide = LocalGuide(storage, usage, lambda: self.knowledge.directory,
                                 handoff is not None)
         self.retention_days = retention_days
+        self._detected: LRUCache[str, str] = LRUCache(DETECTED_CACHED)
+
+    def commands(self) -> list[tuple[str, str]]:
+        """The user commands that work here, with their (untranslated) descriptions."""
+        commands = list(COMMANDS)
+        if self.handoff is not None:
+            commands.insert(3, ADVISER_COMMAND)
+        return commands
 
     # -- entry points used by the front ends -------------------------------------------
 
@@ -82,7 +110,11 @@ class Conversation:
             return await self.start(user, args)
         t = await self._translator(user)
         if name == "help":
-            return Outcome([self._plain(t, texts.HELP, with_menu=True)])
+            listed = "\n".join(f"/{command} – {t.html(description)}"
+                               for command, description in self.commands())
+            body = f"{t.html(texts.HELP)}\n\n{t.html(texts.COMMANDS_TITLE)}\n{listed}"
+            return Outcome([Message(bidi.line(body, t.lang),
+                                    ((button(t, texts.MENU_BUTTON, "menu:main"),),))])
         if name == "menu":
             return Outcome([self._menu(t)])
         if name == "language":
@@ -127,6 +159,8 @@ class Conversation:
         knowledge = self.knowledge
         result = knowledge.matcher.match(question, known)
         lang = known or result.detected_lang or REFERENCE_LANGUAGE
+        if known is None and result.detected_lang:
+            self._detected[pid] = result.detected_lang
         t = self.i18n(lang)
         best = result.ranked[0] if result.ranked else None
         question_id = await self.storage.log_question(
@@ -153,8 +187,14 @@ class Conversation:
             t = self.i18n(rest)
             confirm = t.html(texts.LANGUAGE_SET, language=escape(t.language_name(rest)))
             return Outcome([self._welcome(t)], edit=Message(bidi.line(confirm, rest)))
-        t = self.i18n(self._language(user, record))
+        t = self.i18n(self._language(pid, user, record))
         content = self.knowledge.content
+        if kind in ("fi", "tr"):
+            # The answer card switched to plain Finnish ("fi") or back to the user's language.
+            entry_id, _, text_id = rest.partition(":")
+            entry, qid = content.entries.get(entry_id), number(text_id)
+            if entry is not None and has_finnish_card(t, entry) and (qid or not text_id):
+                return Outcome(edit=self._answer(t, entry, qid, finnish=kind == "fi"))
         if kind == "fg":
             return await self._forget(pid, t, rest)
         if kind == "adv" and self.handoff is not None:
@@ -216,9 +256,11 @@ class Conversation:
         if answer == "ask":
             return Outcome([self._forget_prompt(t)])
         if answer == "yes":
+            posts = await self.handoff.forgetting(pid) if self.handoff is not None else []
             await self.storage.forget(pid)
             await self.usage.forget(pid)
-            return Outcome(edit=say(t, texts.FORGET_DONE))
+            self._detected.pop(pid, None)
+            return Outcome(edit=say(t, texts.FORGET_DONE), to_advisers=posts)
         return Outcome(edit=say(t, texts.FORGET_CANCELLED))
 
     async def location(self, user: User, latitude: float, longitude: float) -> Outcome:
@@ -256,15 +298,15 @@ class Conversation:
 
     # -- helpers -----------------------------------------------------------------------
 
-    @staticmethod
-    def _language(user: User, record: UserRecord) -> str:
-        return record.lang or normalise_code(user.platform_lang) or REFERENCE_LANGUAGE
+    def _language(self, pid: str, user: User, record: UserRecord) -> str:
+        return (record.lang or normalise_code(user.platform_lang) or self._detected.get(pid)
+                or REFERENCE_LANGUAGE)
 
     async def _touch(self, user: User) -> tuple[str, UserRecord]:
         """Note the user's visit (and count it, anonymously); returns pid and record."""
         pid = self.storage.pseudonym(user.external_id)
         record = await self.storage.touch_user(pid)
-        await self.usage.seen(pid, self._language(user, record), record.municipality,
+        await self.usage.seen(pid, self._language(pid, user, record), record.municipality,
                               record.created_at)
         return pid, record
 
@@ -273,8 +315,8 @@ class Conversation:
         await self.usage.seen(pid, lang, record.municipality, record.created_at)
 
     async def _translator(self, user: User) -> Translator:
-        _, record = await self._touch(user)
-        return self.i18n(self._language(user, record))
+        pid, record = await self._touch(user)
+        return self.i18n(self._language(pid, user, record))
 
     def _plain(self, t: Translator, message: str, with_menu: bool = False) -> Message:
         plain = say(t, message)
@@ -353,8 +395,16 @@ class Conversation:
             rows.insert(0, (button(t, texts.MENU_MEET_ADVISER, "menu:meet"),))
         return Message(body, tuple(rows))
 
-    def _answer(self, t: Translator, entry: Entry, question_id: int | None) -> Message:
+    def _answer(self, t: Translator, entry: Entry, question_id: int | None,
+                finnish: bool = False) -> Message:
+        """An answer card; `finnish` shows it in plain Finnish, with a button back."""
         rows: list[tuple[Button, ...]] = []
+        if has_finnish_card(t, entry):
+            # At most 3 + 40 (an id) + 1 + 18 (a number) bytes: within Telegram's 64.
+            data = f"{'tr' if finnish else 'fi'}:{entry.id}:{question_id or ''}"
+            label = (bidi.line(t.language_name(t.lang), t.lang) if finnish
+                     else bidi.line(t(texts.SHOW_IN_FINNISH), t.lang))
+            rows.append((Button(label, data),))
         if question_id is not None:
             rows.append((button(t, texts.FEEDBACK_YES, f"fb:{question_id}:1"),
                          button(t, texts.FEEDBACK_NO, f"fb:{question_id}:0")))
@@ -365,4 +415,6 @@ class Conversation:
             if rel in entries:
                 rows.append((entry_button(t, entries[rel], f"q:{rel}"),))
         rows.append((button(t, texts.MENU_BUTTON, "menu:main"),))
-        return Message(answer_html(t, entry), tuple(rows))
+        body = (finnish_answer_html(t, self.i18n(REFERENCE_LANGUAGE), entry) if finnish
+                else answer_html(t, entry))
+        return Message(body, tuple(rows))

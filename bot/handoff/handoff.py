@@ -276,6 +276,19 @@ class Handoff:
             (Button(d(texts.DESK_FAQ), f"tk:faq:{ticket_id}"),),
         )
 
+    async def forgetting(self, pid: str) -> list[AdviserPost]:
+        """Before a user's data is deleted (/forget): the post telling the advisers that
+        the open question is gone, so nobody writes an answer that cannot be delivered."""
+        ticket = await self.store.open_ticket_of(pid)
+        if ticket is None:
+            return []
+        return [AdviserPost(
+            ticket.id,
+            Message(self.desk.html(texts.DESK_FORGOTTEN, number=str(ticket.id))),
+            reply_to=ticket.group_message_id,
+            thread_id=ticket.group_thread_id,
+        )]
+
     async def _close(self, ticket: Ticket, by_user: bool) -> Outcome:
         await self.store.set_status(ticket.id, "closed")
         t = self.i18n(ticket.lang)

@@ -18,7 +18,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from bot.i18n.languages import LANGUAGES, babel_locale, native_name
+from bot.i18n.languages import LANGUAGES, babel_locale, localize_digits, native_name
 
 DEFAULT_LOCALES = Path(__file__).resolve().parents[2] / "locales"
 DOMAIN = "messages"
@@ -58,7 +58,8 @@ class Translator:
         return escape(self.translations.gettext(message), quote=False).format(**html_values)
 
     def date(self, value: dt.date) -> str:
-        return format_date(value, format="medium", locale=babel_locale(self.lang))
+        text = format_date(value, format="medium", locale=babel_locale(self.lang))
+        return localize_digits(text, self.lang)
 
     def language_name(self, lang: str) -> str:
         return native_name(lang)

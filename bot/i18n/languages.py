@@ -57,3 +57,17 @@ def native_name(lang: str) -> str:
 @cache
 def babel_locale(lang: str) -> Locale:
     return Locale.parse(lang)
+
+
+#: Digits of the CLDR numbering systems our locales default to besides "latn".
+_DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
+
+
+def localize_digits(text: str, lang: str) -> str:
+    """ASCII digits in the locale's own numbering system (Persian ۱۸, Sorani ١٨).
+
+    Babel formats dates with ASCII digits whatever the locale, so every date and time the
+    bot shows goes through this, and a Persian reader sees one kind of digits throughout.
+    """
+    digits = _DIGITS.get(babel_locale(lang).default_numbering_system)
+    return text.translate(str.maketrans("0123456789", digits)) if digits else text

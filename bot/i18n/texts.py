@@ -235,3 +235,20 @@ RELOAD_OK = N_("Content updated: {entries} questions and {activities} activities
 RELOAD_FAILED = N_(
     "The content has errors, so the previous content stays in use. Please fix these:\n\n{errors}"
 )
+
+# Help, the plain-Finnish card, places outside the region, /forget with an open question
+COMMANDS_TITLE = N_("Commands:")
+SHOW_IN_FINNISH = N_("🇫🇮 In plain Finnish (suomeksi)")
+FINNISH_VERSION = N_(
+    "The same answer in plain Finnish. You can show it at an office, to a doctor or in a "
+    "Finnish class."
+)
+TRANSLATION_OUTDATED = N_(
+    "The Finnish text of this answer was checked after this translation. Only the Finnish "
+    "version is sure to be up to date: press “suomeksi”."
+)
+MUNICIPALITY_COVERED = N_("I have local information only for these municipalities: {names}.")
+DESK_FORGOTTEN = N_(
+    "#{number}: the user deleted their data with /forget. The question is closed, and "
+    "answers can no longer reach them."
+)

@@ -16,7 +16,8 @@ from rapidfuzz import fuzz, process
 from bot.i18n import bidi, texts
 from bot.i18n.catalogs import Translator
 from bot.i18n.finnish_time import now_in_helsinki
-from bot.i18n.replies import Button, Message, Outcome, button, escape, number, say
+from bot.i18n.languages import is_rtl
+from bot.i18n.replies import Button, Message, Outcome, button, escape, number
 from bot.local_guide.directory import Directory, Municipality, render
 from bot.storage.storage import Pending, Storage
 from bot.storage.usage import ADVISING, Usage
@@ -101,8 +102,14 @@ class LocalGuide:
         return Outcome([Message(bidi.line(t.html(texts.CHOOSE_MUNICIPALITY), t.lang), rows)])
 
     async def _not_found(self, pid: str, t: Translator, then: str) -> Outcome:
+        """Not a name we know: say which places the directory covers (a Helsinki resident
+        should learn that the region is elsewhere, not retype "Helsinki")."""
         outcome = await self.ask_municipality(pid, t, then)
-        outcome.messages.insert(0, say(t, texts.MUNICIPALITY_NOT_FOUND))
+        names = sorted(m.name(t.lang) for m in self.directory.municipalities.values())
+        covered = t.html(texts.MUNICIPALITY_COVERED,
+                         names=escape(("، " if is_rtl(t.lang) else ", ").join(names)))
+        outcome.messages.insert(0, Message(bidi.line(
+            f"{t.html(texts.MUNICIPALITY_NOT_FOUND)}\n{covered}", t.lang)))
         return outcome
 
     async def located(self, pid: str, t: Translator, lat: float, lon: float) -> Outcome:
@@ -121,23 +128,25 @@ class LocalGuide:
         name = escape(self.directory.municipalities[municipality_id].name(t.lang))
         confirm = Message(bidi.line(t.html(texts.MUNICIPALITY_SET, municipality=name), t.lang),
                           remove_keyboard=True)
-        follow = await self.continue_with(pid, t, municipality_id, then)
+        follow = await self.continue_with(pid, t, municipality_id, then, confirmed=True)
         follow.messages.insert(0, confirm)
         return follow
 
     async def continue_with(self, pid: str, t: Translator, municipality_id: str,
-                            then: str) -> Outcome:
+                            then: str, confirmed: bool = False) -> Outcome:
+        """The step the municipality was asked for; `confirmed` when the user was just told
+        "Municipality: X", which the interests list then does not repeat."""
         if then == "adv":
             await self.usage.directory_viewed(t.lang, municipality_id, ADVISING)
             return Outcome([self.meet(t, municipality_id)])
         if then.startswith("a."):
             await self.usage.directory_viewed(t.lang, municipality_id, then[2:])
             return Outcome([self.activities(t, municipality_id, then[2:], "a", 0)])
-        return Outcome([self.interests(t, municipality_id)])
+        return Outcome([self.interests(t, municipality_id, heading=not confirmed)])
 
     # -- activities ----------------------------------------------------------------------
 
-    def interests(self, t: Translator, municipality_id: str) -> Message:
+    def interests(self, t: Translator, municipality_id: str, heading: bool = True) -> Message:
         choices = [Button(bidi.line(f"{i.icon} {i.name(t.lang)}".strip(), t.lang),
                           f"act:{i.id}:a:0")
                    for i in self.directory.interests_for(municipality_id)]
@@ -145,10 +154,11 @@ class LocalGuide:
         rows.append((button(t, texts.ALL_INTERESTS, "act:*:a:0"),))
         rows.append((button(t, texts.MUNICIPALITY_CHANGE, "mun:p:0:act"),
                      button(t, texts.MENU_BUTTON, "menu:main")))
-        place = escape(self.directory.municipalities[municipality_id].name(t.lang))
-        heading = t.html(texts.MUNICIPALITY_SET, municipality=place)
-        return Message(bidi.line(f"{heading}\n{t.html(texts.CHOOSE_INTEREST)}", t.lang),
-                       tuple(rows))
+        text = t.html(texts.CHOOSE_INTEREST)
+        if heading:
+            place = escape(self.directory.municipalities[municipality_id].name(t.lang))
+            text = f"{t.html(texts.MUNICIPALITY_SET, municipality=place)}\n{text}"
+        return Message(bidi.line(text, t.lang), tuple(rows))
 
     def activities(self, t: Translator, municipality_id: str, interest_id: str, scope: str,
                    offset: int, own: bool = True) -> Message:
@@ -183,22 +193,25 @@ class LocalGuide:
 
     # -- in-person advising --------------------------------------------------------------
 
-    def advising_html(self, t: Translator, municipality_id: str, limit: int = 3) -> str:
-        """Upcoming in-person advising, in the user's language where there is any."""
+    def meet(self, t: Translator, municipality_id: str, own: bool = True) -> Message:
+        """Upcoming in-person advising, in the user's language where there is any; when
+        there is none, buttons to the neighbours the text names (`own`: not a neighbour)."""
         directory = self.directory
         start = self.clock()
-        sessions = (directory.advising(municipality_id, start=start, lang=t.lang, limit=limit)
-                    or directory.advising(municipality_id, start=start, limit=limit))
-        return render.advising_list_html(t, directory, directory.municipalities[municipality_id],
+        sessions = (directory.advising(municipality_id, start=start, lang=t.lang, limit=3)
+                    or directory.advising(municipality_id, start=start, limit=3))
+        body = render.advising_list_html(t, directory, directory.municipalities[municipality_id],
                                          sessions, start=start)
-
-    def meet(self, t: Translator, municipality_id: str) -> Message:
         rows: list[tuple[Button, ...]] = []
         if self.handoff_enabled:
             rows.append((button(t, texts.MENU_ADVISER, "adv:start"),))
+        if own and not sessions:
+            for neighbour in directory.neighbours(municipality_id)[:3]:
+                label = t(texts.SHOW_NEIGHBOUR, municipality=neighbour.name(t.lang))
+                rows.append((Button(bidi.line(label, t.lang), f"mun:v:{neighbour.id}:adv"),))
         rows.append((button(t, texts.MUNICIPALITY_CHANGE, "mun:p:0:adv"),
                      button(t, texts.MENU_BUTTON, "menu:main")))
-        return Message(self.advising_html(t, municipality_id), tuple(rows))
+        return Message(body, tuple(rows))
 
     def next_advising_note(self, t: Translator, municipality_id: str | None) -> str | None:
         """For the "I don't know" reply: where to meet a person, if the directory knows."""
@@ -236,6 +249,10 @@ class LocalGuide:
                 return await self.ask_municipality(pid, t, parts[2], page)
             if parts[0] == "s":
                 return await self.set_municipality(pid, t, parts[1], parts[2])
+            if (parts[0] == "v" and parts[2] == "adv"
+                    and parts[1] in self.directory.municipalities):
+                await self.usage.directory_viewed(t.lang, parts[1], ADVISING)
+                return Outcome([self.meet(t, parts[1], own=False)])
         if kind == "act" and len(parts) in (3, 4) and parts[1] in ("a", "l"):
             interest, scope, offset = parts[0], parts[1], number(parts[2])
             if offset is None or (interest != "*" and interest not in self.directory.interests):

@@ -33,7 +33,6 @@ from telegram.ext import (
 from bot.app import Neuvo
 from bot.config import Settings
 from bot.conversation.conversation import Conversation, User
-from bot.i18n import texts
 from bot.i18n.finnish_time import HELSINKI
 from bot.i18n.languages import LANGUAGES
 from bot.i18n.replies import Outcome
@@ -44,15 +43,6 @@ from bot.telegram.update_order import PerChatUpdateProcessor, UpdateBacklog
 
 log = logging.getLogger(__name__)
 
-COMMANDS = (
-    ("start", texts.CMD_START),
-    ("menu", texts.CMD_MENU),
-    ("language", texts.CMD_LANGUAGE),
-    ("help", texts.CMD_HELP),
-    ("privacy", texts.CMD_PRIVACY),
-    ("forget", texts.CMD_FORGET),
-)
-ADVISER_COMMAND = ("adviser", texts.MENU_ADVISER)
 DESK_COMMANDS = ("tickets", "close", "ban", "unban", "stats", "faq", "reload")
 #: Connections for sending: python-telegram-bot's default, more than the updates handled at
 #: once (bot/telegram/update_order.py) plus the outbox flush ever use.
@@ -135,9 +125,7 @@ def build_application(neuvo: Neuvo, settings: Settings) -> App:
 
 
 async def _register_commands(app: App, neuvo: Neuvo) -> None:
-    commands = list(COMMANDS)
-    if neuvo.conversation.handoff is not None:
-        commands.insert(3, ADVISER_COMMAND)
+    commands = neuvo.conversation.commands()
     for lang in (None, *LANGUAGES):
         t = neuvo.i18n(lang or "en")
         listed = [BotCommand(name, t(description)) for name, description in commands]

@@ -65,9 +65,7 @@ class Review:
 
 def is_outdated(entry: Entry, lang: str) -> bool:
     """A translation older than its source: checked before the Finnish was last reviewed."""
-    text = entry.text(lang)
-    return (lang != REFERENCE_LANGUAGE and text is not None and text.translated is not None
-            and text.translated < entry.reviewed)
+    return entry.outdated(lang)
 
 
 def coverage(content: ContentSet) -> list[LanguageCoverage]:

@@ -67,3 +67,21 @@ def test_iisalmi_language_cafe_in_somali() -> None:
                       "August", "September", "October", "November", "December")
     assert not any(month in out for month in english_months)
     assert "Kafeega luqadda" in out  # Somali
+
+
+def test_the_console_says_what_to_type_and_edits_show_their_buttons() -> None:
+    result = run("Miten saan Kela-kortin?\n#1\n#1\n", "--console", "--lang", "ar")
+    assert result.returncode == 0, result.stderr
+    assert "#1 presses button [#1]" in result.stderr
+    answer, finnish, back = result.stdout.split("✎ ")
+    assert "[#1] \u200f🇫🇮" in answer and "suomeksi" in answer
+    # The edited card is printed with its own buttons, so it can be switched back.
+    assert "Kela-kortti näyttää" in finnish and "العربية" in finnish.split("[#1]")[1]
+    assert "Kela-kortti näyttää" not in back
+
+
+def test_db_keeps_its_key_file_beside_it(tmp_path: Path) -> None:
+    db = tmp_path / "chat.sqlite3"
+    result = run("/start\n", "--console", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert db.is_file() and (tmp_path / "chat.sqlite3.key").is_file()

@@ -161,3 +161,78 @@ def test_knowledge_loads_from_bundled_content() -> None:
     knowledge = Knowledge.load(FAQ)
     assert not knowledge.directory.is_empty
     assert knowledge.matcher.match("Miten saan Kela-kortin?", "fi").ids[:1] == ("kela-card",)
+
+
+async def test_help_lists_every_command() -> None:
+    neuvo = make_neuvo(make_settings(), handoff=True)
+    await neuvo.initialize()
+    try:
+        reply = only(await neuvo.conversation.command(User("h", "en"), "help"))
+    finally:
+        await neuvo.shutdown()
+    for command in ("/start", "/menu", "/language", "/adviser", "/help", "/privacy",
+                    "/forget"):
+        assert f"{command} – " in reply.html, command
+
+
+async def test_after_an_arabic_question_commands_answer_in_arabic(conv: Conversation) -> None:
+    user = User("ar-detected")
+    only(await conv.text(user, "كيف أحصل على بطاقة كيلا؟"))
+    prompt = only(await conv.command(user, "language"))
+    assert sum("\u0600" <= ch <= "\u06ff" for ch in prompt.html) > 5
+    assert "Choose your language" not in prompt.html and "Valitse" not in prompt.html
+
+
+async def test_checked_dates_use_the_digits_of_persian_and_sorani(conv: Conversation) -> None:
+    entry = conv.knowledge.content.entries["kela-card"]
+    for lang, digits in (("fa", "۰۱۲۳۴۵۶۷۸۹"), ("ckb", "٠١٢٣٤٥٦٧٨٩")):
+        await conv.set_language(User(lang), lang)
+        reply = only(await conv.button(User(lang), f"q:{entry.id}"))
+        source_line = reply.html.rsplit("\n\n", 1)[1]
+        assert any(d in source_line for d in digits), source_line
+        assert not any(d in source_line.split("</a>")[1] for d in "0123456789"), source_line
+
+
+def card_buttons(message: Message) -> dict[str, str]:
+    return {button.data.split(":")[0]: button.data for row in message.buttons for button in row}
+
+
+async def test_an_answer_in_another_language_switches_to_plain_finnish_and_back(
+    conv: Conversation,
+) -> None:
+    user = User("card", "ar")
+    answer = only(await conv.text(user, "كيف أحصل على بطاقة كيلا؟"))
+    buttons = card_buttons(answer)
+    assert buttons["fi"].startswith("fi:kela-card:") and "fb" in buttons
+    finnish = await conv.button(user, buttons["fi"])
+    assert finnish.edit is not None and not finnish.messages
+    assert "Kela-kortti näyttää" in finnish.edit.html
+    assert "Lähde:" in finnish.edit.html or "Lähde" in finnish.edit.html
+    # Feedback still works on the Finnish card; the way back is the user's language.
+    assert card_buttons(finnish.edit)["fb"] == buttons["fb"]
+    back = await conv.button(user, card_buttons(finnish.edit)["tr"])
+    assert back.edit is not None and back.edit.html == answer.html
+    # Finnish answers, and fallbacks already in Finnish, get no such button.
+    assert "fi" not in card_buttons(only(await conv.text(User("fi", "fi"),
+                                                         "Miten saan Kela-kortin?")))
+    # Crafted data (no such entry, not a number) gets the "button no longer valid" menu.
+    for crafted in ("fi:no-such-entry:1", "fi:kela-card:x"):
+        assert (await conv.button(user, crafted)).edit is None
+
+
+async def test_an_outdated_translation_says_only_the_finnish_is_up_to_date(
+    conv: Conversation,
+) -> None:
+    from dataclasses import replace
+
+    content = conv.knowledge.content
+    entry = content.entries["kela-card"]
+    ar = entry.texts["ar"]
+    assert ar.translated is not None
+    old = replace(entry, texts={**entry.texts, "ar": replace(
+        ar, translated=entry.reviewed.replace(year=entry.reviewed.year - 1))})
+    user = User("outdated", "ar")
+    fresh = only(await conv.button(user, "q:kela-card"))
+    stale = conv._answer(conv.i18n("ar"), old, None)
+    note = conv.i18n("ar")(texts.TRANSLATION_OUTDATED)
+    assert note not in fresh.html and note in stale.html

@@ -211,3 +211,18 @@ async def test_faq_draft_from_a_ticket(desk_bot: RunningBot, standin: BotApiStan
     draft = (tmp_path / "drafts" / "ticket-1.yaml").read_text(encoding="utf-8")
     assert "renew my passport" in draft and "embassy" in draft
     assert "131052-308T" not in draft
+
+
+async def test_forget_with_an_open_question_tells_the_advisers(
+    desk_bot: RunningBot, standin: BotApiStandIn
+) -> None:
+    post = await open_ticket(desk_bot, "My residence permit expires, what do I do?")
+    before_group, before_user = len(standin.sent(ADVISERS)), len(standin.sent(USER))
+    standin.push_message(USER, "/forget", language_code="en")
+    [*_, confirm] = await standin.wait_for("sendMessage", chat_id=USER, count=before_user + 1)
+    assert "fg:yes" in data_of(confirm)
+    standin.push_button(USER, "fg:yes", confirm.params["message_id"], language_code="en")
+    posts = await standin.wait_for("sendMessage", count=before_group + 1, chat_id=ADVISERS)
+    note = posts[-1].params
+    assert "/forget" in note["text"] and "closed" in note["text"]
+    assert (note.get("reply_parameters") or {}).get("message_id") == post.params["message_id"]

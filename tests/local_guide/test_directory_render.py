@@ -10,7 +10,7 @@ from babel.dates import get_day_names, get_month_names
 
 from bot.i18n import bidi
 from bot.i18n.catalogs import I18n
-from bot.i18n.languages import LANGUAGES, babel_locale
+from bot.i18n.languages import LANGUAGES, babel_locale, localize_digits
 from bot.local_guide.directory import HELSINKI, Directory, load_directory
 from bot.local_guide.directory.model import (
     Activity,
@@ -30,7 +30,7 @@ from bot.local_guide.directory.render import (
     upcoming_html,
 )
 from bot.local_guide.directory.schedule import Schedule, Weekly
-from bot.local_guide.directory.timefmt import format_day, format_when, localize_digits
+from bot.local_guide.directory.timefmt import format_day, format_when
 from tests.paths import FAQ, LOCALES
 
 I18N = I18n.load(LOCALES)

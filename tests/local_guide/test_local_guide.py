@@ -137,3 +137,38 @@ async def test_faq_answer_links_to_local_items(conv: Conversation) -> None:
     user = User("faq", "en", chat_id=9)
     outcome = await conv.button(user, f"q:{linked[0].id}")
     assert f"act:{linked[0].directory[0]}:a:0" in set(data(outcome))
+
+
+async def test_choosing_a_municipality_names_it_once(conv: Conversation) -> None:
+    user = User("once", "en", chat_id=1)
+    await conv.button(user, "menu:act")
+    chosen = await conv.button(user, "mun:s:iisalmi:act")
+    assert text(chosen).count("Municipality: Iisalmi") == 1
+
+
+async def test_no_advising_nearby_gives_buttons_to_the_neighbours_it_names(
+    conv: Conversation,
+) -> None:
+    directory = conv.guide.directory
+    lacking = [m for m in directory.municipalities
+               if not directory.advising(m, start=MONDAY, limit=1) and directory.neighbours(m)]
+    assert lacking, "the sample directory has a municipality without advising"
+    place = lacking[0]
+    user = User("meet", "en", chat_id=1)
+    await conv.button(user, "menu:meet")
+    meet = await conv.button(user, f"mun:s:{place}:adv")
+    shown = [d for d in data(meet) if d.startswith("mun:v:")]
+    neighbours = [n.id for n in directory.neighbours(place)[:3]]
+    assert shown == [f"mun:v:{n}:adv" for n in neighbours]
+    neighbour = await conv.button(user, shown[0])
+    assert directory.municipalities[neighbours[0]].name("en") in text(neighbour)
+    assert not any(d.startswith("mun:v:") for d in data(neighbour))
+
+
+async def test_an_unknown_municipality_says_which_ones_are_covered(conv: Conversation) -> None:
+    user = User("helsinki", "en", chat_id=1)
+    await conv.button(user, "menu:act")
+    reply = await conv.text(user, "helsinki")
+    assert "I did not find that municipality" in text(reply)
+    assert "only for these municipalities: " in text(reply)
+    assert "Iisalmi" in text(reply).split("only for these municipalities: ")[1]

@@ -177,3 +177,23 @@ async def test_a_flood_gets_its_replies_and_one_notice(bot: RunningBot,
     standin.push_message(USER, "?", language_code="fi")
     sent = await standin.wait_for("sendMessage", count=23, chat_id=USER)
     assert sent[22].params["text"] == sent[0].params["text"]  # nothing else came between
+
+
+async def test_an_arabic_answer_switches_to_plain_finnish_and_back_in_place(
+    bot: RunningBot, standin: BotApiStandIn
+) -> None:
+    standin.push_message(USER, "كيف أحصل على بطاقة كيلا؟", language_code="ar")
+    [answer] = await standin.wait_for("sendMessage", chat_id=USER)
+    [finnish] = [d for label, d in buttons(answer.params) if "suomeksi" in label]
+    assert finnish.startswith("fi:kela-card:") and len(finnish.encode()) <= 64
+    standin.push_button(USER, finnish, message_id=answer.params.get("message_id", 1000),
+                        language_code="ar")
+    [edit] = await standin.wait_for("editMessageText")
+    assert "Kela-kortti näyttää" in edit.params["text"]
+    [back] = [d for label, d in buttons(edit.params) if "العربية" in label]
+    assert back.startswith("tr:kela-card:")
+    standin.push_button(USER, back, message_id=answer.params.get("message_id", 1000),
+                        language_code="ar")
+    edits = await standin.wait_for("editMessageText", count=2)
+    assert "Kela-kortti näyttää" not in edits[1].params["text"]
+    assert sum("\u0600" <= ch <= "\u06ff" for ch in edits[1].params["text"]) > 40

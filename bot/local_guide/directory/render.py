@@ -27,7 +27,7 @@ from bot.local_guide.directory.model import (
     Occurrence,
     pick,
 )
-from bot.local_guide.directory.timefmt import format_day, format_euros, format_when, localize_digits
+from bot.local_guide.directory.timefmt import format_day, format_euros, format_when
 
 
 def escape(text: str) -> str:
@@ -131,7 +131,7 @@ def activity_html(t: Translator, directory: Directory, activity: Activity,
     reach = [f"{icon} {_fragment(value, lang)}" for icon, value in (
         ("✉️", contact.email), ("☎️", contact.phone), ("✈️", contact.telegram)) if value]
     lines.append(" · ".join(reach))
-    checked = _fragment(localize_digits(t.date(organiser.checked), lang), lang)
+    checked = _fragment(t.date(organiser.checked), lang)
     lines.append(f"<i>{t.html(texts.DIRECTORY_CHECKED, date=checked)}</i>")
     lines.append(_example(t) if activity.example else "")
     return _block(lines, lang)

@@ -14,10 +14,8 @@ from babel.dates import format_interval, format_skeleton, get_datetime_format
 from babel.numbers import format_currency
 
 from bot.i18n.finnish_time import HELSINKI
-from bot.i18n.languages import babel_locale
+from bot.i18n.languages import babel_locale, localize_digits
 
-#: Digits of the CLDR numbering systems our locales default to besides "latn".
-_DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
 #: Abbreviated weekday, day and month: "ti 1.12.", "Tue, Dec 1", "سێشەممە، ١ی کانونی یەکەم".
 #: Chosen because it is the one such format that every locale's CLDR data defines outright
 #: and that reads right in all nine languages, the same in CLDR 46 and 47 (Babel 2.18 and
@@ -25,11 +23,6 @@ _DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
 #: assembles a pattern by best match), and CLDR 47 gives Sorani an English-ordered one with a
 #: Latin comma ("کانونی یەکەم ١, سێشەممە").
 DAY_SKELETON = "MMMEd"
-
-
-def localize_digits(text: str, lang: str) -> str:
-    digits = _DIGITS.get(babel_locale(lang).default_numbering_system)
-    return text.translate(str.maketrans("0123456789", digits)) if digits else text
 
 
 def format_day(value: dt.datetime, lang: str) -> str:
