@@ -16,6 +16,8 @@ import difflib
 import html
 import re
 import sys
+import tempfile
+import webbrowser
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
@@ -52,7 +54,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description=__doc__.splitlines()[0] if __doc__ else None,
     )
     p.add_argument("entry", help="the entry id (kela-card) or its file (entries/kela-card.yaml)")
-    p.add_argument("--out", help="the HTML file to write (default: preview-ENTRY.html)")
+    p.add_argument("--out", metavar="PATH",
+                   help="a folder to write preview-ENTRY.html into, or an .html file "
+                        "(default: a new temporary folder, so nothing lands in the repository)")
+    p.add_argument("--open", action="store_true", help="open the page in a web browser")
     p.add_argument("--content", help="content folder (default: $NEUVO_CONTENT or faq)")
     p.set_defaults(func=run)
 
@@ -72,10 +77,25 @@ def run(args: argparse.Namespace) -> int:
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         print(f"unknown entry '{entry_id}'{hint}", file=sys.stderr)
         return 1
-    out = Path(args.out or f"preview-{entry.id}.html")
+    out = _output_file(args.out, entry.id)
     out.write_text(render_preview(content, entry, I18n.load()), encoding="utf-8")
-    print(f"wrote {out}: open it in a web browser")
+    print(f"wrote {out}")
+    if args.open and not webbrowser.open(out.as_uri()):
+        print("no web browser found here: open the file above in one", file=sys.stderr)
     return 0
+
+
+def _output_file(given: str | None, entry_id: str) -> Path:
+    """Where the page goes, as an absolute path the adviser can click or copy."""
+    name = f"preview-{entry_id}.html"
+    if given is None:
+        return Path(tempfile.mkdtemp(prefix="neuvo-preview-")) / name
+    path = Path(given).resolve()
+    if path.suffix.lower() in (".html", ".htm"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+    path.mkdir(parents=True, exist_ok=True)
+    return path / name
 
 
 def render_preview(content: ContentSet, entry: Entry, i18n: I18n,

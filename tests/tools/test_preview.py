@@ -203,3 +203,20 @@ def test_ask_everywhere_prints_every_language() -> None:
     assert [line.split()[0] for line in decided] == list(LANGUAGES)
     assert decided[0].split()[1:] == ["answer", "kela-card"]
     assert "    Miten saan Kela-kortin?" in lines
+
+
+def test_command_writes_into_a_temporary_or_given_folder_not_the_working_one(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert run(["preview", "kela-card", "--content", str(folder)]) == 0
+    written = Path(capsys.readouterr().out.strip().removeprefix("wrote "))
+    assert written.is_absolute() and written.name == "preview-kela-card.html"
+    assert written.is_file() and not list(work.iterdir())
+    given = tmp_path / "previews"
+    assert run(["preview", "kela-card", "--content", str(folder), "--out", str(given)]) == 0
+    assert (given / "preview-kela-card.html").is_file()
+    assert str(given / "preview-kela-card.html") in capsys.readouterr().out
