@@ -23,16 +23,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import calendar
 import csv
 import datetime as dt
-import html
 import sys
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from babel import UnknownLocaleError
+import jinja2
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_timedelta
 
 from bot.config import Settings
 from bot.content.loader import validate_content
@@ -54,6 +56,7 @@ from bot.storage.usage import (
     REPLY_BUCKETS,
     TOPIC,
     ReachStats,
+    ReplyBucket,
     Usage,
 )
 
@@ -192,6 +195,8 @@ class Section:
     extra: list[tuple[Value, ...]] = field(default_factory=list)
     #: Order rows by this Count column, largest first; None keeps the given order.
     order_by: int | None = None
+    #: The first column is an id for programs (kela, 15m): in the CSV, not on the page.
+    ids: bool = True
 
     def ordered(self, sheet: Sheet) -> list[tuple[Value, ...]]:
         """Largest first; hidden rows last, by name, so their order reveals nothing."""
@@ -219,6 +224,8 @@ class Names:
     municipalities: Mapping[str, str] = field(default_factory=dict)
     topics: Mapping[str, str] = field(default_factory=dict)
     interests: Mapping[str, str] = field(default_factory=dict)
+    #: Topic names in Finnish, for the Finnish summary.
+    topics_fi: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_content(cls, folder: Path) -> Names:
@@ -230,6 +237,7 @@ class Names:
             topics={t.id: t.name("en") for t in content.topics.values()} if content else {},
             interests={i.id: i.name("en") for i in directory.interests.values()}
             if directory else {},
+            topics_fi={t.id: t.name("fi") for t in content.topics.values()} if content else {},
         )
 
     @staticmethod
@@ -247,6 +255,10 @@ class Names:
     def topic(self, key: str) -> str:
         return self.topics.get(key, key) if key else "no matching entry"
 
+    def topic_in(self, key: str, lang: str) -> str:
+        """A topic's name for the summary in `lang` ("fi" or "en")."""
+        return (self.topics_fi.get(key) if lang == "fi" else None) or self.topic(key)
+
     def interest(self, key: str) -> str:
         if key == ADVISING:
             return "in-person advising hours"
@@ -262,9 +274,11 @@ def _name(row: Sequence[Value]) -> str:
     return str(row[1])
 
 
-def _name_and_code(row: Sequence[Value]) -> str:
-    name, code = row[1], row[0]
-    return f"{_isolated(str(name))} ({code})" if code else str(name)
+def _name_in_english_too(row: Sequence[Value]) -> str:
+    """A language's own name with its English one, for readers of neither script."""
+    name, code = str(row[1]), str(row[0])
+    english = _language_in(code, "en") if code else ""
+    return f"{_isolated(name)} ({english})" if english and english != name else name
 
 
 # -- the sections -----------------------------------------------------------------------
@@ -312,7 +326,7 @@ def _people_section(stats: ReachStats, sheet: Sheet) -> Section:
         "several months is counted in each, so the last row adds months up; its “new” is "
         "the number of different people who found the bot in the period.",
         ("Month", "New", "Returning", "People"), rows, ("All months", *totals),
-        Columns(0, (1, 2), 3, ("New", "Returning")),
+        Columns(0, (1, 2), 3, ("New", "Returning")), ids=False,
     )
 
 
@@ -342,7 +356,7 @@ def _languages_section(stats: ReachStats, names: Names, sheet: Sheet, all_people
         "table.",
         ("Code", "Language", "People", "Questions"),
         [(code, names.language(code), *row) for code, row in cells.items()],
-        ("", "All languages", all_people, questions), Bars(_name_and_code, 2), order_by=2,
+        ("", "All languages", all_people, questions), Bars(_name_in_english_too, 2), order_by=2,
     )
 
 
@@ -441,50 +455,30 @@ def _directory_section(stats: ReachStats, names: Names, sheet: Sheet) -> Section
     )
 
 
-# -- charts ------------------------------------------------------------------------------
-
-_INK = "#1a1a1a"
-_BAR = "#1b4f72"
-_FONT = 'font-family="system-ui, sans-serif"'
+# -- charts: geometry here, drawing in templates/charts.html.j2 ----------------------------
 
 
-def _svg(ident: str, title: str, width: int, height: int, body: Iterable[str],
-         defs: str = "") -> str:
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" id="{ident}" role="img" '
-        f'aria-labelledby="{ident}-t" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" {_FONT} font-size="12" fill="{_INK}">'
-        f'<title id="{ident}-t">{html.escape(title)}</title>'
-        + (f"<defs>{defs}</defs>" if defs else "") + "".join(body) + "</svg>"
-    )
+@dataclass(frozen=True)
+class BarRow:
+    y: int
+    name: str
+    #: The bar's length in pixels (0: no bar, for zero or a hidden count).
+    length: int
+    text: str
+    hidden: bool
 
 
-def _label(text: str, limit: int = 34) -> str:
-    return html.escape(text if len(text) <= limit else text[: limit - 1] + "…")
-
-
-def bar_chart(ident: str, title: str, bars: Sequence[tuple[str, int | None, str]]) -> str:
-    """Horizontal bars: (name, count or None when hidden, text written after the bar)."""
-    label_w, bar_w, row_h = 250, 330, 26
-    width, height = label_w + bar_w + 110, max(row_h * len(bars), row_h) + 12
-    top = max((v for _, v, _ in bars if v is not None), default=0)
-    body: list[str] = []
-    if not bars:
-        body.append(f'<text x="8" y="24">{html.escape("Nothing in this period")}</text>')
-    for i, (name, value, text) in enumerate(bars):
-        y = 6 + i * row_h
-        body.append(f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end">'
-                    f"{_label(name)}</text>")
-        length = round(bar_w * value / top) if value and top else 0
-        if length:
-            body.append(f'<rect x="{label_w}" y="{y + 4}" width="{length}" '
-                        f'height="{row_h - 8}" fill="{_BAR}"/>')
-        style = "" if value is not None else ' font-style="italic"'
-        body.append(f'<text x="{label_w + length + 6}" y="{y + 17}"{style}>'
-                    f"{html.escape(text)}</text>")
-    body.append(f'<line x1="{label_w}" y1="4" x2="{label_w}" y2="{height - 6}" '
-                f'stroke="{_INK}"/>')
-    return _svg(ident, title, width, height, body)
+@dataclass(frozen=True)
+class BarChart:
+    ident: str
+    title: str
+    rows: tuple[BarRow, ...]
+    width: int
+    height: int
+    label_width: int
+    row_height: int
+    #: One line instead of the chart when it would show nothing but hidden counts or zeros.
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -496,7 +490,83 @@ class Column:
     text: str
 
 
-def column_chart(ident: str, title: str, series: Sequence[str], columns: Sequence[Column]) -> str:
+@dataclass(frozen=True)
+class Block:
+    """A stacked part of a column; `pattern` names the fill (p0, p1, or mix when hidden)."""
+
+    y: float
+    height: float
+    pattern: str
+    middle: float
+    #: The part's number written on it ("" when the part is too thin or alone).
+    tag: str
+    tag_width: int
+
+
+@dataclass(frozen=True)
+class DrawnColumn:
+    label: str
+    left: int
+    width: int
+    centre: float
+    top: float
+    blocks: tuple[Block, ...]
+    text: str
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    x: int
+    name: str
+    pattern: str
+
+
+@dataclass(frozen=True)
+class ColumnChart:
+    ident: str
+    title: str
+    columns: tuple[DrawnColumn, ...]
+    legend: tuple[LegendItem, ...]
+    width: int
+    height: int
+    base: int
+    note: str | None = None
+
+
+_NOTHING = "Nothing in this period: every count here is 0."
+_ALL_HIDDEN = (f"Every count in this chart is under 5, so none is drawn; the table shows them "
+               f"as “{HIDDEN}”.")
+
+
+def _note(values: Iterable[int | None]) -> str | None:
+    """The line that replaces a chart with no count to draw, saying why."""
+    values = list(values)
+    if any(value for value in values):
+        return None
+    return _ALL_HIDDEN if None in values else _NOTHING
+
+
+def _label(text: str, limit: int = 34) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def bar_chart(ident: str, title: str, bars: Sequence[tuple[str, int | None, str]]) -> BarChart:
+    """Horizontal bars: (name, count or None when hidden, text written after the bar)."""
+    label_w, bar_w, row_h = 250, 330, 26
+    width, height = label_w + bar_w + 110, max(row_h * len(bars), row_h) + 12
+    top = max((v for _, v, _ in bars if v is not None), default=0)
+    rows = tuple(
+        BarRow(6 + i * row_h, _label(name),
+               round(bar_w * value / top) if value and top else 0, text, value is None)
+        for i, (name, value, text) in enumerate(bars)
+    )
+    return BarChart(ident, title, rows, width, height, label_w, row_h,
+                    _note(value for _, value, _ in bars))
+
+
+def column_chart(ident: str, title: str, series: Sequence[str],
+                 columns: Sequence[Column]) -> ColumnChart:
     """Vertical columns, parts stacked bottom up. Parts are told apart by pattern, not only
     by colour; a column with a hidden part is drawn whole, in its own pattern."""
     plot_h, top_pad, axis_h = 180, 22, 34
@@ -505,66 +575,36 @@ def column_chart(ident: str, title: str, series: Sequence[str], columns: Sequenc
     width = max(360, 50 + col_w * len(columns))
     height = legend_h + top_pad + plot_h + axis_h
     base = legend_h + top_pad + plot_h
-    fills = [f"url(#{ident}-p{i})" for i in range(len(series))]
-    defs = (
-        f'<pattern id="{ident}-p0" width="8" height="8" patternUnits="userSpaceOnUse">'
-        f'<rect width="8" height="8" fill="{_BAR}"/></pattern>'
-        f'<pattern id="{ident}-p1" width="8" height="8" patternUnits="userSpaceOnUse" '
-        f'patternTransform="rotate(45)"><rect width="8" height="8" fill="#b9d3e6"/>'
-        f'<line x1="0" y1="0" x2="0" y2="8" stroke="{_BAR}" stroke-width="3"/></pattern>'
-        f'<pattern id="{ident}-mix" width="6" height="6" patternUnits="userSpaceOnUse">'
-        f'<rect width="6" height="6" fill="#e4e4e4"/><circle cx="3" cy="3" r="1.3" '
-        f'fill="#555"/></pattern>'
-    )
-    mixed = any(None in c.parts and c.total is not None for c in columns) and len(series) > 1
-    legend = [*zip(series, fills, strict=True)]
-    if mixed:
-        legend.append(("split not shown (it would reveal a small count)",
-                       f"url(#{ident}-mix)"))
-    body: list[str] = []
-    x = 40
-    for name, fill in legend if legend_h else []:
-        body.append(f'<rect x="{x}" y="6" width="14" height="14" fill="{fill}" '
-                    f'stroke="{_INK}" stroke-width="0.5"/>'
-                    f'<text x="{x + 20}" y="18">{html.escape(name)}</text>')
+    names = [(name, f"p{i}") for i, name in enumerate(series)]
+    if any(None in c.parts and c.total is not None for c in columns) and len(series) > 1:
+        names.append(("split not shown (it would reveal a small count)", "mix"))
+    legend, x = [], 40
+    for name, pattern in names if legend_h else []:
+        legend.append(LegendItem(x, name, pattern))
         x += 30 + 7 * len(name)
     top = max((c.total for c in columns if c.total is not None), default=0)
     scale = plot_h / top if top else 0.0
+    drawn = []
     for i, column in enumerate(columns):
-        left = 40 + i * col_w + 8
-        inner = col_w - 16
-        y = float(base)
+        left, inner = 40 + i * col_w + 8, col_w - 16
+        y, blocks = float(base), []
         if column.total is not None and None in column.parts:
             height_px = column.total * scale
-            body.append(f'<rect x="{left}" y="{base - height_px:.1f}" width="{inner}" '
-                        f'height="{height_px:.1f}" fill="url(#{ident}-mix)" '
-                        f'stroke="{_INK}" stroke-width="0.5"/>')
+            blocks.append(Block(y - height_px, height_px, "mix", y - height_px / 2, "", 0))
             y -= height_px
         elif column.total is not None:
-            for part, fill in zip(column.parts, fills, strict=True):
+            for index, part in enumerate(column.parts):
                 height_px = (part or 0) * scale
                 if height_px:
-                    body.append(f'<rect x="{left}" y="{y - height_px:.1f}" width="{inner}" '
-                                f'height="{height_px:.1f}" fill="{fill}" stroke="{_INK}" '
-                                f'stroke-width="0.5"/>')
-                if len(series) > 1 and height_px >= 18:
                     # Each part's number on a white tag, readable on any fill and in print.
-                    middle = y - height_px / 2
-                    tag = 7 * len(str(part)) + 6
-                    body.append(f'<rect x="{left + inner / 2 - tag / 2:.1f}" '
-                                f'y="{middle - 8:.1f}" width="{tag}" height="15" rx="3" '
-                                f'fill="#fff"/><text x="{left + inner / 2:.1f}" '
-                                f'y="{middle + 4:.1f}" text-anchor="middle" font-size="11">'
-                                f"{part}</text>")
+                    tag = str(part) if len(series) > 1 and height_px >= 18 else ""
+                    blocks.append(Block(y - height_px, height_px, f"p{index}",
+                                        y - height_px / 2, tag, 7 * len(tag) + 6))
                 y -= height_px
-        style = "" if column.total is not None else ' font-style="italic"'
-        centre = left + inner / 2
-        body.append(f'<text x="{centre:.1f}" y="{y - 5:.1f}" text-anchor="middle"{style}>'
-                    f"{html.escape(column.text)}</text>")
-        body.append(f'<text x="{centre:.1f}" y="{base + 18}" text-anchor="middle" '
-                    f'font-size="11">{html.escape(column.label)}</text>')
-    body.append(f'<line x1="36" y1="{base}" x2="{width - 4}" y2="{base}" stroke="{_INK}"/>')
-    return _svg(ident, title, width, height, body, defs)
+        drawn.append(DrawnColumn(column.label, left, inner, left + inner / 2, y,
+                                 tuple(blocks), column.text, column.total is None))
+    return ColumnChart(ident, title, tuple(drawn), tuple(legend), width, height, base,
+                       _note(c.total for c in columns))
 
 
 def _count(value: Value) -> Count:
@@ -572,7 +612,7 @@ def _count(value: Value) -> Count:
     return value
 
 
-def chart(section: Section, sheet: Sheet, ident: str) -> str:
+def chart(section: Section, sheet: Sheet, ident: str) -> BarChart | ColumnChart:
     spec = section.chart
     if isinstance(spec, Bars):
         bars = []
@@ -595,37 +635,13 @@ def chart(section: Section, sheet: Sheet, ident: str) -> str:
 
 # -- the page and the files ------------------------------------------------------------------
 
-_CSS = """
-:root { color-scheme: light; }
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
-  color: #1a1a1a; background: #fff; max-width: 62rem; margin: 2rem auto; padding: 0 1rem; }
-h1 { font-size: 1.8rem; margin: 0 0 .25rem; }
-h2 { font-size: 1.3rem; margin: 0 0 .5rem; border-bottom: 2px solid #1b4f72; }
-section { margin: 2.5rem 0; }
-.period { margin: 0 0 1rem; color: #333; }
-.figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr));
-  gap: .6rem; margin: 1rem 0; padding: 0; }
-.figures div { border: 1px solid #999; border-radius: 6px; padding: .5rem .75rem; }
-.figures dt { font-size: .85rem; color: #333; }
-.figures dd { font-size: 1.5rem; font-weight: 650; margin: 0; }
-figure { margin: 1rem 0; overflow-x: auto; }
-svg { max-width: 100%; height: auto; }
-table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-th, td { border-bottom: 1px solid #bbb; padding: .3rem .5rem; text-align: left;
-  vertical-align: top; }
-th { border-bottom: 2px solid #333; }
-.n { text-align: right; }
-tr.total td { font-weight: 650; border-top: 2px solid #333; }
-tr.extra td { font-style: italic; }
-.note, .file { color: #333; font-size: .9rem; }
-@page { size: A4; margin: 15mm 14mm; }
-@media print {
-  body { margin: 0; max-width: none; font-size: 10.5pt; }
-  section { break-before: page; margin: 0; }
-  figure, table, tr, .figures div { break-inside: avoid; }
-  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-"""
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def templates() -> jinja2.Environment:
+    """The report's and the preview's templates, every value HTML-escaped unless marked."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
 @dataclass(frozen=True)
@@ -635,25 +651,51 @@ class Report:
     csv: Mapping[str, list[list[str]]]
 
 
-def _cell_html(value: Value, sheet: Sheet, column: int) -> str:
-    text = html.escape(sheet.text(value))
-    if isinstance(value, Count | Share):
-        return f'<td class="n">{text}</td>'
-    return f"<td><bdi>{text}</bdi></td>" if column == 1 else f"<td>{text}</td>"
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    numeric: bool = False
+    #: A name that may be right-to-left (العربية): isolated from the numbers beside it.
+    name: bool = False
 
 
-def _table_html(section: Section, sheet: Sheet) -> str:
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class SectionPage:
+    """A section as the template shows it: the machine id column is left to the CSV."""
+
+    title: str
+    intro: str
+    file: str
+    chart: BarChart | ColumnChart
+    header: tuple[Cell, ...]
+    rows: tuple[Row, ...]
+
+    @property
+    def bars(self) -> bool:
+        return isinstance(self.chart, BarChart)
+
+
+def _section_page(section: Section, sheet: Sheet, number: int) -> SectionPage:
+    every = [*section.rows, section.total, *section.extra]
     numeric = {i for i in range(len(section.header))
-               if any(isinstance(row[i], Count | Share) for row in [*section.rows, section.total])}
-    head = "".join(f'<th class="n">{html.escape(h)}</th>' if i in numeric
-                   else f"<th>{html.escape(h)}</th>" for i, h in enumerate(section.header))
-    body = []
-    for cls, rows in (("", section.ordered(sheet)), ("total", [section.total]),
-                      ("extra", section.extra)):
-        for row in rows:
-            cells = "".join(_cell_html(v, sheet, i) for i, v in enumerate(row))
-            body.append(f'<tr class="{cls}">{cells}</tr>' if cls else f"<tr>{cells}</tr>")
-    return (f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+               if any(isinstance(row[i], Count | Share) for row in every)}
+    first = 1 if section.ids else 0
+    header = tuple(Cell(h, i in numeric) for i, h in enumerate(section.header) if i >= first)
+    rows = tuple(
+        Row(tuple(Cell(sheet.text(v), isinstance(v, Count | Share), i == 1)
+                  for i, v in enumerate(row) if i >= first), kind)
+        for kind, group in (("", section.ordered(sheet)), ("total", [section.total]),
+                            ("extra", section.extra))
+        for row in group
+    )
+    return SectionPage(section.title, section.intro, section.file,
+                       chart(section, sheet, f"chart{number}"), header, rows)
 
 
 def _duration(seconds: float) -> str:
@@ -693,7 +735,6 @@ def published(stats: ReachStats) -> dict[str, str]:
 
 _FIGURES = (
     ("new_people", "New people in the period"),
-    ("people_months", "People per month, added up"),
     ("questions", "Questions"),
     ("answered_share", "Answered directly"),
     ("helpful_share", "Rated 👍 helpful"),
@@ -704,62 +745,151 @@ _FIGURES = (
 )
 
 
-def _method(stats: ReachStats) -> str:
-    return (
-        "<section><h2>How these numbers are made</h2>"
-        "<p>The bot keeps anonymous counters, updated when something happens: no user id and "
-        "no message text is in them, so they do not change when a user asks the bot to "
-        "forget them or when old questions are deleted. Counters are kept per calendar month "
-        "in Finnish time, so the report covers whole months: "
-        f"{stats.period_start.isoformat()} to {stats.period_end.isoformat()}.</p>"
-        "<p>People are told apart by a pseudonym only while a month is running and counted "
-        "once per month, under the language and municipality they used last that month. "
-        "“New” means their first contact with the bot was in that month; someone who asked "
-        "the bot to forget them and came back counts as new again.</p>"
-        "<p><strong>Small numbers.</strong> Every count from 1 to 4 is shown as “&lt;5” so "
-        "that no one can be singled out; zero is shown. So that a hidden count cannot be "
-        "worked out by subtraction, no row or column that adds up to a total is left with "
-        "exactly one hidden number (counting the total): where it would be, the smallest "
-        "other count of that row or column is hidden too, shown as “x” (or the total, if "
-        "there is no other). This applies across tables: the "
-        "totals of people and questions are the same in every table. Shares and times "
-        f"computed from hidden counts are shown as “{NOT_SHOWN}” (empty in the CSV "
-        "files).</p>"
-        "<p>Each table is also in a CSV file (UTF-8) beside this page, with the same "
-        "numbers.</p></section>"
-    )
+# -- the written summary ---------------------------------------------------------------------
+
+#: Names the summary uses where CLDR's differ from what Finnish services write.
+_LANGUAGE_NAMES = {"ckb": {"fi": "soranin kurdi", "en": "Sorani Kurdish"}}
+
+
+@dataclass(frozen=True)
+class Summary:
+    lang: str
+    heading: str
+    text: str
+
+
+def _language_in(code: str, lang: str) -> str:
+    if code in _LANGUAGE_NAMES:
+        return _LANGUAGE_NAMES[code][lang]
+    try:
+        return Locale.parse(lang).languages.get(code, code) if code else code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+def _list(items: Sequence[str], lang: str) -> str:
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + (" ja " if lang == "fi" else " and ") + items[-1]
+
+
+def _top(sheet: Sheet, keys: Iterable[tuple[str, str]], limit: int = 3) -> list[tuple[str, int]]:
+    """The largest shown counts (hidden ones are never named): (name, count)."""
+    shown = [(name, sheet.shown(key)) for name, key in keys]
+    ranked = sorted(((n, c) for n, c in shown if c), key=lambda item: -item[1])
+    return ranked[:limit]
+
+
+def _month_name(month: str, lang: str) -> tuple[str, str]:
+    """The month's name and year: ("marraskuu", "2026"), ("November", "2026")."""
+    day = dt.date.fromisoformat(f"{month}-01")
+    return format_date(day, "LLLL", locale=lang), str(day.year)
+
+
+def _period_phrase(months: Sequence[str], lang: str) -> str:
+    """"In November 2026" / "Marraskuussa 2026"; for several months "From … to …"."""
+    first, year1 = _month_name(months[0], lang)
+    if len(months) == 1:
+        return f"{first.capitalize()}ssa {year1}" if lang == "fi" else f"In {first} {year1}"
+    last, year2 = _month_name(months[-1], lang)
+    start = first if year1 == year2 else f"{first} {year1}"
+    if lang == "fi":  # every Finnish month name ends in -kuu: -kuusta, -kuuhun
+        return f"{start.capitalize().replace('kuu', 'kuusta', 1)} {last}hun {year2}"
+    return f"From {start} to {last} {year2}"
+
+
+def summaries(stats: ReachStats, names: Names, sheet: Sheet,
+              headline: Mapping[str, str]) -> list[Summary]:
+    """A paragraph for a funder's report, in Finnish and English, from the published
+    (protected) numbers only: a hidden count appears as "<5" here too, or is left out."""
+    months = stats.months
+    people_keys = [f"people:{m}:total" for m in months]
+    monthly = [sheet.shown(key) for key in people_keys]
+    languages = [code for code in dict.fromkeys([*stats.by(PEOPLE, LANG)])
+                 if code and sheet.values.get(f"lang:{code}:people", 0) > 0]
+    top_languages = _top(sheet, ((code, f"lang:{code}:people") for code in languages))
+    top_topics = _top(sheet, ((key, f"topic:{key}:questions")
+                              for key in stats.by(QUESTION, TOPIC) if key))
+    result = []
+    for lang in ("fi", "en"):
+        period = _period_phrase(months, lang)
+        if len(months) == 1:
+            people = sheet.text(Count(people_keys[0]))
+            new = headline["new_people"]
+            parts = [f"{period} Neuvoa käytti {people} ihmistä, heistä {new} ensimmäistä kertaa."
+                     if lang == "fi" else
+                     f"{period}, Neuvo reached {people} people, {new} of them for the first time."]
+        else:
+            shown = [n for n in monthly if n is not None]
+            low = HIDDEN if None in monthly else str(min(shown, default=0))
+            high = str(max(shown)) if shown else HIDDEN
+            new = headline["new_people"]
+            parts = [f"{period} Neuvon löysi {new} uutta ihmistä; kuukaudessa sitä käytti "
+                     f"{low}–{high} ihmistä." if lang == "fi" else
+                     f"{period}, {new} people found Neuvo for the first time; in a month, "
+                     f"{low}–{high} people used it."]
+        if languages:
+            named = [f"{_language_in(code, lang)} ({count})" for code, count in top_languages]
+            count = len(languages)
+            if lang == "fi":
+                parts.append(f"He käyttivät {count} kieltä" if count > 1 else
+                             "He käyttivät yhtä kieltä")
+                parts[-1] += f", eniten: {_list(named, lang)}." if named else "."
+            else:
+                parts.append(f"They used {count} languages" if count > 1 else
+                             "They used one language")
+                parts[-1] += f", most often {_list(named, lang)}." if named else "."
+        if top_topics:
+            named = [f"{names.topic_in(key, lang)} ({count})" for key, count in top_topics]
+            one = len(named) == 1
+            parts.append(f"Eniten kysyttiin {'aiheesta' if one else 'aiheista'} "
+                         f"{_list(named, lang)}." if lang == "fi" else
+                         f"The most asked {'topic was' if one else 'topics were'} "
+                         f"{_list(named, lang)}.")
+        questions, share = headline["questions"], headline["answered_share"]
+        if share != NOT_SHOWN:
+            parts.append(f"Botti vastasi suoraan {share} kysymyksistä ({questions} kysymystä)."
+                         if lang == "fi" else
+                         f"The bot answered {share} of the {questions} questions directly.")
+        else:
+            parts.append(f"Botille tuli {questions} kysymystä." if lang == "fi"
+                         else f"The bot received {questions} questions.")
+        tickets, median = headline["tickets"], stats.median_reply
+        handoff = (f"Neuvojalle siirrettiin {tickets} kysymystä" if lang == "fi"
+                   else f"{tickets} questions were handed off to an adviser")
+        if headline["median_reply"] != NOT_SHOWN and median is not None:
+            if lang == "fi":
+                handoff += f"; puolet ensimmäisistä vastauksista tuli ajassa {_within_fi(median)}"
+            else:
+                handoff += f"; half of the first replies came within {median.label}"
+        parts.append(handoff + ".")
+        heading = "Yhteenveto" if lang == "fi" else "Summary"
+        result.append(Summary(lang, heading, " ".join(parts)))
+    return result
+
+
+def _within_fi(bucket: ReplyBucket) -> str:
+    """A reply-time bucket in Finnish: "alle 4 tuntia", "yli 3 päivää"."""
+    if bucket.upper is not None:
+        return "alle " + format_timedelta(dt.timedelta(seconds=bucket.upper), locale="fi")
+    longest = max(b.upper for b in REPLY_BUCKETS if b.upper is not None)
+    return "yli " + format_timedelta(dt.timedelta(seconds=longest), locale="fi")
 
 
 def render_report(stats: ReachStats, names: Names, generated: dt.date) -> Report:
     sheet = Sheet()
     sections = build_sections(stats, names, sheet)
     sheet.protect()
-    period = f"{stats.since.isoformat()} – {stats.until.isoformat()}"
     headline = _headline(stats, sheet)
-    figures = "".join(f"<div><dt>{html.escape(label)}</dt>"
-                      f"<dd>{html.escape(headline[name])}</dd></div>" for name, label in _FIGURES)
-    parts = [
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Neuvo reach report {html.escape(period)}</title>",
-        f"<style>{_CSS}</style></head><body>",
-        "<header><h1>Neuvo — reach report</h1>",
-        f'<p class="period">Period {html.escape(period)} (whole months '
-        f"{stats.months[0]} to {stats.months[-1]}), made {generated.isoformat()}. "
-        f"Counts from 1 to 4 are shown as “{HIDDEN}”; “{COMPLEMENT}” hides a larger count so "
-        "that a small one cannot be worked out from a total.</p>",
-        f'<dl class="figures">{figures}</dl></header>',
-    ]
-    for number, section in enumerate(sections, start=1):
-        parts.append(
-            f'<section id="s{number}"><h2>{html.escape(section.title)}</h2>'
-            f'<p class="note">{html.escape(section.intro)}</p>'
-            f"<figure>{chart(section, sheet, f'chart{number}')}</figure>"
-            f"{_table_html(section, sheet)}"
-            f'<p class="file">Also in {html.escape(section.file)}.</p></section>'
-        )
-    parts.append(_method(stats))
-    parts.append("</body></html>\n")
+    page = templates().get_template("report.html.j2").render(
+        period=f"{stats.since.isoformat()} – {stats.until.isoformat()}",
+        first_month=stats.months[0], last_month=stats.months[-1],
+        generated=generated.isoformat(), start=stats.period_start.isoformat(),
+        end=stats.period_end.isoformat(), hidden=HIDDEN, complement=COMPLEMENT,
+        not_shown=NOT_SHOWN, summaries=summaries(stats, names, sheet, headline),
+        figures=[(label, headline[name]) for name, label in _FIGURES],
+        sections=[_section_page(s, sheet, n) for n, s in enumerate(sections, start=1)],
+    )
     files = {
         section.file: [
             list(section.header),
@@ -768,7 +898,7 @@ def render_report(stats: ReachStats, names: Names, generated: dt.date) -> Report
         ]
         for section in sections
     }
-    return Report("".join(parts), files)
+    return Report(page, files)
 
 
 def write_report(report: Report, out: Path) -> list[Path]:
@@ -807,10 +937,15 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "report", help="write the reach report (HTML and CSV) for a period",
         description=__doc__.splitlines()[0] if __doc__ else None,
     )
-    p.add_argument("--from", dest="since", required=True, type=_day,
-                   metavar="YYYY-MM-DD", help="first day of the period (its month is included)")
-    p.add_argument("--to", dest="until", required=True, type=_day,
-                   metavar="YYYY-MM-DD", help="last day of the period (its month is included)")
+    p.add_argument("--from", dest="since", type=_day, metavar="YYYY-MM-DD",
+                   help="first day of the period (its month is included; default: the "
+                        "last full calendar month)")
+    p.add_argument("--to", dest="until", type=_day, metavar="YYYY-MM-DD",
+                   help="last day of the period (its month is included)")
+    p.add_argument("--year", type=int, metavar="YYYY",
+                   help="a whole year, or with --month one month of it")
+    p.add_argument("--month", type=int, choices=range(1, 13), metavar="1-12",
+                   help="one month (of --year, default: the current year)")
     p.add_argument("--out", required=True, help="folder to write report.html and the CSVs to")
     p.add_argument("--db", help="SQLite database (default: $NEUVO_DB or data/neuvo.sqlite3)")
     p.add_argument("--content",
@@ -827,11 +962,33 @@ def _day(text: str) -> dt.date:
             from None
 
 
+def period(since: dt.date | None, until: dt.date | None, year: int | None,
+           month: int | None, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The days to report on: --from/--to, or --year/--month, or by default the last full
+    calendar month (what a coordinator reports at the start of a month)."""
+    if since is not None or until is not None:
+        if since is None or until is None or year is not None or month is not None:
+            raise ValueError("give both --from and --to, or --year/--month, not a mix")
+        if since > until:
+            raise ValueError(f"--from {since} is after --to {until}")
+        return since, until
+    if month is not None:
+        year = year or today.year
+        return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    if year is not None:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    return last.replace(day=1), last
+
+
 def run(args: argparse.Namespace) -> int:
     db_path = args.db or Settings.from_env().db_path
     content = Path(args.content) if args.content else Settings.from_env().content_dir
-    if args.since > args.until:
-        print(f"--from {args.since} is after --to {args.until}", file=sys.stderr)
+    try:
+        args.since, args.until = period(args.since, args.until, args.year, args.month,
+                                        dt.date.today())
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
         return 2
     if not Path(db_path).is_file():
         print(f"{db_path}: no such database (set --db or NEUVO_DB)", file=sys.stderr)

@@ -238,7 +238,9 @@ async def test_the_page_is_self_contained_with_one_svg_per_chart(
     page = (await report_of(db)).html
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
     assert not re.search(r"<script|<link|<img|<iframe|@import|url\(\s*['\"]?https?:", page, re.I)
-    assert page.count("<svg") == page.count("</svg>") == len(CSV_FILES)
+    # Helpfulness (x and <5) and response times (<5, x, zeros) have nothing to draw.
+    assert page.count("<svg") == page.count("</svg>") == len(CSV_FILES) - 2
+    assert page.count('<p class="chart-note">') == 2
     assert page.count("<section") == len(CSV_FILES) + 1  # and the method note
     assert "break-before: page" in page and "@media print" in page
 
@@ -284,3 +286,60 @@ def test_write_report_without_names(tmp_path: Path) -> None:
     written = write_report(render_report(stats, Names(), MADE), tmp_path)
     assert len(written) == len(CSV_FILES) + 1
     assert "Nothing in this period" in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+async def test_a_chart_of_only_hidden_counts_says_so_in_one_line(db: str) -> None:
+    page = (await report_of(db)).html
+    helpfulness = page.split("<h2>Helpfulness</h2>")[1].split("</section>")[0]
+    assert "<svg" not in helpfulness
+    assert ('<p class="chart-note">Every count in this chart is under 5, so none is drawn; '
+            "the table shows them as “&lt;5”.</p>") in helpfulness
+
+
+async def test_the_page_shows_names_not_ids_and_escapes_them(db: str) -> None:
+    stats = await read_stats(db, SINCE, UNTIL)
+    assert stats is not None
+    names = Names(topics={"housing": "<b>Housing</b>"})
+    page = render_report(stats, names, MADE).html
+    assert "&lt;b&gt;Housing&lt;/b&gt;" in page and "<b>Housing" not in page
+    assert "<td>ru</td>" not in page and "<td>15m</td>" not in page
+    assert "<th>Code</th>" not in page and "<th>Bucket</th>" not in page
+    assert "People per month, added up" not in page
+
+
+async def test_the_summary_tells_a_funder_the_period_in_finnish_and_english(db: str) -> None:
+    page = (await report_of(db)).html
+    summary = page.split('<div class="summary">')[1].split("</div>")[0]
+    assert ("Maaliskuusta huhtikuuhun 2025 Neuvon löysi 28 uutta ihmistä; kuukaudessa sitä "
+            "käytti 18–20 ihmistä.") in summary
+    assert ("From March to April 2025, 28 people found Neuvo for the first time; in a month, "
+            "18–20 people used it.") in summary
+    # Languages by their names, hidden counts never named; topics; answered; hand-offs.
+    assert "They used 5 languages, most often Russian (20), Ukrainian (8) and Arabic (5)." \
+        in summary
+    assert "He käyttivät 5 kieltä, eniten: venäjä (20), ukraina (8) ja arabia (5)." in summary
+    assert "The bot answered 100 % of the 29 questions directly." in summary
+    assert ("6 questions were handed off to an adviser; half of the first replies came "
+            "within 15–60 min.") in summary
+    assert "puolet ensimmäisistä vastauksista tuli ajassa alle 1 tunti." in summary
+    assert "Somali" not in summary and "Soomaali" not in summary  # 3 people: hidden
+
+
+def test_the_period_defaults_to_the_last_full_month() -> None:
+    from bot.tools.report import period
+
+    today = dt.date(2026, 1, 14)
+    assert period(None, None, None, None, today) == (dt.date(2025, 12, 1),
+                                                    dt.date(2025, 12, 31))
+    assert period(None, None, None, 2, today) == (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    assert period(None, None, 2024, 2, today) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert period(None, None, 2025, None, today) == (dt.date(2025, 1, 1),
+                                                    dt.date(2025, 12, 31))
+    with pytest.raises(ValueError):
+        period(dt.date(2025, 1, 1), None, None, None, today)
+
+
+async def test_language_bars_name_the_language_in_english_too(db: str) -> None:
+    page = (await report_of(db)).html
+    assert "\u2068العربية\u2069 (Arabic)</text>" in page
+    assert "(ar)" not in page
