@@ -19,14 +19,17 @@ import sys
 import tempfile
 import webbrowser
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
+
+from markupsafe import Markup
 
 from bot.config import Settings
 from bot.content import ContentSet, Entry
 from bot.content.loader import validate_content
-from bot.conversation.answers import answer_html, entry_button, shorten
-from bot.i18n import texts
+from bot.conversation.answers import answer_html, entry_button, has_finnish_card, shorten
+from bot.i18n import bidi, texts
 from bot.i18n.bidi import LRI, PDI, RLM
 from bot.i18n.catalogs import I18n, Translator
 from bot.i18n.languages import LANGUAGES, is_rtl, native_name
@@ -34,6 +37,7 @@ from bot.i18n.replies import Button, button, html_to_text
 from bot.matching.langid import detect_language
 from bot.matching.matcher import Matcher, MatchResult
 from bot.tools.review import is_outdated
+from bot.tools.templating import templates
 
 #: Telegram refuses longer messages; the preview flags an answer over it.
 TELEGRAM_MAX_CHARS = 4096
@@ -102,84 +106,84 @@ def render_preview(content: ContentSet, entry: Entry, i18n: I18n,
                    now: dt.datetime | None = None) -> str:
     """The whole page: a header about the entry, then one Telegram-like card per language."""
     now = now or dt.datetime.now().replace(microsecond=0)
-    cards = "\n".join(_card(i18n(lang), content, entry) for lang in LANGUAGES)
-    return _PAGE.format(
-        title=html.escape(f"Preview: {entry.id}"),
-        style=_STYLE,
-        header=_header(content, entry),
-        cards=cards,
-        generated=html.escape(now.isoformat(sep=" ")),
+    return templates().get_template("preview.html.j2").render(
+        entry_id=entry.id, facts=_facts(content, entry), generated=now.isoformat(sep=" "),
+        cards=[_card(i18n(lang), content, entry) for lang in LANGUAGES],
+        max_chars=TELEGRAM_MAX_CHARS,
     )
 
 
-def _header(content: ContentSet, entry: Entry) -> str:
+def _facts(content: ContentSet, entry: Entry) -> list[tuple[str, str | Markup]]:
+    """The header's rows; markup is built with `Markup.format`, which escapes the values."""
     topic = content.topics.get(entry.topic)
     topic_name = f"{topic.icon} {topic.name('fi')} / {topic.name('en')}" if topic else entry.topic
     translated = [lang for lang in LANGUAGES if entry.text(lang) is not None]
     fallback = [lang for lang in LANGUAGES if entry.text(lang) is None]
     outdated = [lang for lang in translated if is_outdated(entry, lang)]
-    facts = [
-        ("Topic", html.escape(topic_name.strip())),
-        ("Source", f'<a href="{html.escape(entry.source_url)}">{html.escape(entry.source_name)}'
-                   f"</a> <span class=\"url\">{html.escape(entry.source_url)}</span>"),
-        ("Reviewed", html.escape(entry.reviewed.isoformat())),
-        ("File", html.escape(entry.file)),
+    facts: list[tuple[str, str | Markup]] = [
+        ("Topic", topic_name.strip()),
+        ("Source", Markup('<a href="{0}">{1}</a> <span class="url">{0}</span>').format(
+            entry.source_url, entry.source_name)),
+        ("Reviewed", entry.reviewed.isoformat()),
+        ("File", entry.file),
         ("Coverage", _coverage_line(translated, fallback, outdated)),
     ]
     if entry.keywords:
-        facts.append(("Keywords", html.escape(", ".join(entry.keywords))))
+        facts.append(("Keywords", ", ".join(entry.keywords)))
     if entry.directory:
-        facts.append(("Directory", html.escape(", ".join(entry.directory))
-                      + " <span class=\"note\">(“near you” buttons, shown to users who have "
-                        "chosen a municipality; not in this preview)</span>"))
-    rows = "\n".join(f"<tr><th>{name}</th><td>{value}</td></tr>" for name, value in facts)
-    return f"<h1>{html.escape(entry.id)}</h1>\n<table class=\"facts\">\n{rows}\n</table>"
+        facts.append(("Directory", Markup(
+            '{} <span class="note">(“near you” buttons, shown to users who have chosen a '
+            "municipality; not in this preview)</span>").format(", ".join(entry.directory))))
+    return facts
 
 
-def _coverage_line(translated: list[str], fallback: list[str], outdated: list[str]) -> str:
-    parts = [f"translated: {_codes(translated)}"]
+def _coverage_line(translated: list[str], fallback: list[str], outdated: list[str]) -> Markup:
+    parts = [Markup("translated: {}").format(_codes(translated))]
     if fallback:
-        parts.append(f"<span class=\"warn\">fallback (plain Finnish + English with a note): "
-                     f"{_codes(fallback)}</span>")
+        parts.append(Markup('<span class="warn">fallback (plain Finnish + English with a '
+                            "note): {}</span>").format(_codes(fallback)))
     if outdated:
-        parts.append(f"<span class=\"warn\">older than the Finnish text: {_codes(outdated)}"
-                     "</span>")
-    return " · ".join(parts)
+        parts.append(Markup('<span class="warn">older than the Finnish text: {}</span>')
+                     .format(_codes(outdated)))
+    return Markup(" · ").join(parts)
 
 
-def _codes(langs: Iterable[str]) -> str:
-    return ", ".join(f"<span lang=\"{lang}\">{html.escape(native_name(lang))}</span> ({lang})"
-                     for lang in langs)
+def _codes(langs: Iterable[str]) -> Markup:
+    return Markup(", ").join(Markup('<span lang="{0}">{1}</span> ({0})').format(
+        lang, native_name(lang)) for lang in langs)
 
 
 def answer_buttons(t: Translator, content: ContentSet, entry: Entry) -> list[list[Button]]:
     """The buttons under an answer, as `Conversation._answer` builds them for a question."""
-    rows = [[button(t, texts.FEEDBACK_YES, "fb"), button(t, texts.FEEDBACK_NO, "fb")]]
+    rows = [[Button(bidi.line(t(texts.SHOW_IN_FINNISH), t.lang), "fi")]
+            ] if has_finnish_card(t, entry) else []
+    rows.append([button(t, texts.FEEDBACK_YES, "fb"), button(t, texts.FEEDBACK_NO, "fb")])
     rows += [[entry_button(t, content.entries[rel], f"q:{rel}")]
              for rel in entry.related[:3] if rel in content.entries]
     rows.append([button(t, texts.MENU_BUTTON, "menu:main")])
     return rows
 
 
-def _card(t: Translator, content: ContentSet, entry: Entry) -> str:
+@dataclass(frozen=True)
+class Card:
+    lang: str
+    direction: str
+    name: str
+    translated: bool
+    #: The message as Telegram renders it (b, i and links only), already escaped.
+    text: Markup
+    length: int
+    keyboard: list[list[str]]
+
+
+def _card(t: Translator, content: ContentSet, entry: Entry) -> Card:
     lang = t.lang
     message = answer_html(t, entry)
-    length = len(html_to_text(message, show_links=False))
-    translated = entry.text(lang) is not None
-    badge = ('<span class="badge ok">translation</span>' if translated
-             else '<span class="badge warn">fallback: fi + en</span>')
-    size = (f'<span class="warn">{length} characters: over Telegram\'s {TELEGRAM_MAX_CHARS}</span>'
-            if length > TELEGRAM_MAX_CHARS else f"{length} characters")
-    keyboard = "\n".join(
-        '<div class="row">'
-        + "".join(f'<span class="button">{html.escape(b.label)}</span>' for b in row)
-        + "</div>"
-        for row in answer_buttons(t, content, entry)
-    )
-    direction = "rtl" if is_rtl(lang) else "ltr"
-    return _CARD.format(
-        lang=lang, dir=direction, name=html.escape(native_name(lang)), badge=badge,
-        text=telegram_html(message), size=size, keyboard=keyboard,
+    return Card(
+        lang, "rtl" if is_rtl(lang) else "ltr", native_name(lang),
+        entry.text(lang) is not None, Markup(telegram_html(message)),
+        len(html_to_text(message, show_links=False)),
+        [[b.label for b in row] for row in answer_buttons(t, content, entry)],
     )
 
 
@@ -238,70 +242,3 @@ def reply_lines(t: Translator, content: ContentSet, result: MatchResult) -> list
 #: Direction marks help Telegram; in a terminal they only get in the way.
 _DIRECTION_MARKS = dict.fromkeys(map(ord, RLM + LRI + PDI))
 
-_CARD = """\
-<section class="card" lang="{lang}" dir="{dir}">
-  <h2>{name} <span class="code">{lang}</span> {badge}</h2>
-  <div class="chat">
-    <div class="bubble"><div class="text">{text}</div><div class="meta">{size}</div></div>
-    <div class="keyboard">
-{keyboard}
-    </div>
-  </div>
-</section>"""
-
-_PAGE = """\
-<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>{style}</style>
-</head>
-<body>
-<header>
-{header}
-<p class="note">Each card is what a user with that language gets when the bot answers with
-this entry: the message and its buttons. Buttons are not active here. Generated {generated}.</p>
-</header>
-<main>
-{cards}
-</main>
-</body>
-</html>
-"""
-
-_STYLE = """
-body { margin: 0; font: 15px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-  background: #e9eef3; color: #1f2933; }
-header { background: #fff; padding: 16px 24px; border-bottom: 1px solid #d0d7de; }
-h1 { margin: 0 0 8px; font-size: 22px; }
-.facts th { text-align: left; padding: 2px 16px 2px 0; color: #52606d; font-weight: 600;
-  vertical-align: top; }
-.facts td { padding: 2px 0; }
-.url, .note { color: #52606d; font-size: 13px; }
-.warn { color: #b42318; }
-main { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 20px;
-  padding: 20px 24px; }
-.card { background: #c8d9b4; border-radius: 14px; padding: 12px; }
-.card h2 { margin: 0 0 10px; font-size: 16px; }
-.code { color: #52606d; font-weight: 400; font-size: 13px; }
-.badge { font-size: 12px; font-weight: 600; border-radius: 8px; padding: 1px 8px; }
-.badge.ok { background: #dff3e4; color: #1b6e37; }
-.badge.warn { background: #fde8e8; color: #b42318; }
-.chat { max-width: 440px; }
-.bubble { background: #fff; border-radius: 14px 14px 14px 4px; padding: 8px 12px 6px;
-  box-shadow: 0 1px 1px rgba(0, 0, 0, .15); }
-[dir="rtl"] .bubble { border-radius: 14px 14px 4px 14px; }
-/* Telegram gives every line the direction of its first letter: so does plaintext. */
-.text, .button { white-space: pre-wrap; unicode-bidi: plaintext; text-align: start;
-  overflow-wrap: anywhere; }
-.text a { color: #2a7ab0; }
-.meta { text-align: end; color: #7b8794; font-size: 12px; margin-top: 4px; }
-.keyboard { margin-top: 4px; }
-.row { display: flex; gap: 4px; margin-top: 4px; }
-.button { flex: 1; text-align: center; background: rgba(73, 104, 64, .55); color: #fff;
-  border-radius: 8px; padding: 8px 6px; font-weight: 500; }
-[lang="ar"], [lang="fa"], [lang="ckb"] { font-family: "Noto Naskh Arabic", "Noto Sans Arabic",
-  "Vazirmatn", Tahoma, system-ui, sans-serif; }
-"""

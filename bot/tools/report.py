@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-import jinja2
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_timedelta
 
@@ -59,6 +58,7 @@ from bot.storage.usage import (
     ReplyBucket,
     Usage,
 )
+from bot.tools.templating import templates
 
 #: Counts below this (and above zero) are not published.
 THRESHOLD = 5
@@ -634,15 +634,6 @@ def chart(section: Section, sheet: Sheet, ident: str) -> BarChart | ColumnChart:
 
 
 # -- the page and the files ------------------------------------------------------------------
-
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-def templates() -> jinja2.Environment:
-    """The report's and the preview's templates, every value HTML-escaped unless marked."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-
 
 @dataclass(frozen=True)
 class Report:

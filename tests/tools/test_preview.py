@@ -141,6 +141,10 @@ def test_buttons_are_the_conversations(folder: Path, i18n: I18n) -> None:
     ]
     card = cards(page(folder, i18n))["uk"]
     assert f'<span class="button">{escape(i18n("uk")(texts.MENU_BUTTON))}</span>' in card
+    # A translated answer has the plain-Finnish button first, as in the chat.
+    arabic = answer_buttons(i18n("ar"), content, content.entries["kela-card"])
+    assert "suomeksi" in arabic[0][0].label
+    assert "suomeksi" in cards(page(folder, i18n))["ar"]
 
 
 def test_telegram_html_keeps_only_the_tags_telegram_renders() -> None:
