@@ -1,7 +1,7 @@
 """Writing help for advisers: what `python -m bot validate` reports beyond errors.
 
 Content that loads is not yet good content: a translation may lag behind a re-checked
-Finnish text, two entries may be asked in nearly the same words so the bot hesitates
+Finnish text or carry another number than it, two entries may be asked in nearly the same words so the bot hesitates
 between them, facts age, an address may be mistyped, an answer may be hard to read. None of
 this may stop the bot, so it is reported as warnings (please act) and hints (please
 consider), never as errors. The loaded content is trusted for everything; the files are
@@ -23,6 +23,7 @@ from typing import TextIO
 import yaml
 from rapidfuzz import fuzz, process
 
+from bot.content.facts import differences
 from bot.content.links import find_urls, url_problem
 from bot.content.model import ContentSet, Entry
 from bot.content.plain_language import hints
@@ -148,6 +149,7 @@ def review_content(
     warnings = [
         *_stale_entries(entries, files, today or dt.date.today(), stale_months),
         *_outdated_translations(entries, files),
+        *_changed_facts(entries, files),
         *_near_duplicates(entries, files),
         *_broken_links(entries, files),
     ]
@@ -194,6 +196,22 @@ def _outdated_translations(entries: Sequence[Entry],
                               f"{lang}: translation checked {entry.texts[lang].translated}, "
                               f"before the Finnish text was reviewed ({entry.reviewed}): "
                               "compare it with the Finnish, fix it and update 'translated:'",
+                              WARNING)
+
+
+def _changed_facts(entries: Sequence[Entry], files: dict[str, _EntryFile]) -> Iterator[Problem]:
+    """Translations whose numbers, phone numbers or addresses are not the Finnish ones."""
+    for entry in entries:
+        reference = entry.texts[REFERENCE_LANGUAGE].answer
+        for lang in LANGUAGES:
+            text = entry.text(lang)
+            if lang == REFERENCE_LANGUAGE or text is None:
+                continue
+            found = differences(reference, text.answer)
+            if found:
+                yield Problem(entry.file, files[entry.id].line(lang, "answer"),
+                              f"{lang}: numbers or addresses differ from the Finnish answer "
+                              f"({'; '.join(found)}): copy them exactly from the Finnish",
                               WARNING)
 
 

@@ -278,7 +278,8 @@ def test_broken_links_in_source_and_answers_are_warned_at_their_line(tmp_path: P
     folder = make(tmp_path, a=entry("a", FI_EN.replace(
         "Kela gives you the card.", "Kela gives you the card. See https//kela.fi or kela.fi.",
     )).replace("https://www.kela.fi/", "https://kela"))
-    found = warnings_for(folder)
+    # The addresses are only in the English: that difference is another warning.
+    found = [w for w in warnings_for(folder) if "differ from the Finnish" not in w]
     assert found[0].startswith("entries/a.yaml:5: warning: source: the address 'https://kela'")
     assert found[1].startswith("entries/a.yaml:12: warning: en: the address 'https//kela.fi'")
     assert len(found) == 2
@@ -322,3 +323,27 @@ def test_bundled_content_review_points_every_problem_at_a_line() -> None:
     review = review_content(FAQ, load_content(FAQ), today=TODAY)
     problems = review.warnings + [p for found in review.hints.values() for p in found]
     assert problems and all(p.line is not None and p.line > 1 for p in problems)
+
+
+def test_translation_with_other_numbers_or_addresses_is_reported_at_its_answer(
+    tmp_path: Path,
+) -> None:
+    folder = make(tmp_path, a=entry("a", """\
+        fi:
+          question: Mikä on Päivystysavun numero?
+          answer: Soita numeroon 116117 tai katso 116117.fi.
+        en:
+          question: What is the medical helpline number?
+          answer: Call 116 117 or see https://www.116117.fi/.
+        sv:
+          question: Vilket är Jourhjälpens nummer?
+          translated: 2026-11-02
+          answer: |
+            Ring numret 116118.
+            Se 116117.fi.
+        """))
+    assert warnings_for(folder) == [
+        "entries/a.yaml:16: warning: sv: numbers or addresses differ from the Finnish answer "
+        "(numbers missing: 116117; numbers not in the Finnish: 116118): copy them exactly from "
+        "the Finnish"
+    ]
