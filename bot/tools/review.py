@@ -1,11 +1,11 @@
 """Writing help for advisers: what `python -m bot validate` reports beyond errors.
 
 Content that loads is not yet good content: a translation may lag behind a re-checked
-Finnish text or carry another number than it, two entries may be asked in nearly the same words so the bot hesitates
-between them, facts age, an address may be mistyped, an answer may be hard to read. None of
-this may stop the bot, so it is reported as warnings (please act) and hints (please
-consider), never as errors. The loaded content is trusted for everything; the files are
-read again only to point at lines.
+Finnish text or carry another number than it, two entries may be asked in nearly the same
+words so the bot hesitates between them, facts age, an address may be mistyped, an answer
+may be hard to read. None of this may stop the bot, so it is reported as warnings (please
+act) and hints (please consider), never as errors. The loaded content is trusted for
+everything; the files are read again only to point at lines.
 """
 
 from __future__ import annotations
