@@ -24,7 +24,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from bot.content.facts import differences
-from bot.content.links import find_urls, url_problem
+from bot.content.links import find_urls, is_home_page, url_problem
 from bot.content.model import ContentSet, Entry
 from bot.content.plain_language import hints
 from bot.content.yamlfile import Problem, YamlDoc
@@ -271,6 +271,10 @@ def _broken_links(entries: Sequence[Entry], files: dict[str, _EntryFile]) -> Ite
         problem = url_problem(entry.source_url)
         if problem:
             yield Problem(entry.file, file.line("source", "url"), f"source: {problem}", WARNING)
+        elif is_home_page(entry.source_url):
+            yield Problem(entry.file, file.line("source", "url"),
+                          f"source: {entry.source_url} is a front page: link the page that "
+                          "states the facts, so that they can be checked again", WARNING)
         for lang, text in entry.texts.items():
             for offset, url in find_urls(text.answer):
                 problem = url_problem(url)

@@ -3,11 +3,10 @@ and the bundled content held to it."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 
 from bot.content.facts import differences, facts
+from bot.content.links import is_home_page
 from bot.content.loader import load_content
 from bot.i18n.languages import REFERENCE_LANGUAGE
 from tests.paths import FAQ
@@ -75,14 +74,8 @@ def test_bundled_translations_keep_the_numbers_and_addresses_of_the_finnish(
     assert differences(entry.texts[REFERENCE_LANGUAGE].answer, entry.texts[lang].answer) == []
 
 
-def _is_home_page(url: str) -> bool:
-    """A site's front page, also in one language ("https://mieli.fi/en/")."""
-    parts = [part for part in urlsplit(url).path.split("/") if part]
-    return not parts or (len(parts) == 1 and len(parts[0]) == 2)
-
-
 def test_bundled_sources_are_specific_pages_not_home_pages() -> None:
     home_pages = {entry.id: entry.source_url for entry in CONTENT.entries.values()
-                  if _is_home_page(entry.source_url)}
+                  if is_home_page(entry.source_url)}
     assert home_pages == {}
 
