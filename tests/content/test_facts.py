@@ -79,3 +79,12 @@ def test_bundled_sources_are_specific_pages_not_home_pages() -> None:
                   if is_home_page(entry.source_url)}
     assert home_pages == {}
 
+
+
+def test_the_review_log_names_existing_entries() -> None:
+    """A mistyped id in the log would leave an entry's check unfindable."""
+    log = (FAQ / "review-log.md").read_text(encoding="utf-8")
+    named = {name.strip() for line in log.splitlines() if line.startswith("| ")
+             for name in line.split("|")[1].split(",")}
+    named -= {"entry", "---", "glossary"}
+    assert named and named <= set(CONTENT.entries)
