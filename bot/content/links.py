@@ -56,3 +56,13 @@ def url_problem(url: str) -> str | None:
     if not _TOP_LEVEL.match(labels[-1]):
         return f"the address '{url}' does not end its host name with a domain such as .fi"
     return None
+
+
+def is_home_page(url: str) -> bool:
+    """A site's front page, also one in a language ("https://mieli.fi/en/").
+
+    A front page does not state the facts of an answer, so whoever checks the entry next
+    cannot find them there: a source should be the page that says what the answer says.
+    """
+    parts = [part for part in urlsplit(url).path.split("/") if part]
+    return not parts or (len(parts) == 1 and len(parts[0]) == 2)

@@ -1,11 +1,11 @@
 """Writing help for advisers: what `python -m bot validate` reports beyond errors.
 
 Content that loads is not yet good content: a translation may lag behind a re-checked
-Finnish text, two entries may be asked in nearly the same words so the bot hesitates
-between them, facts age, an address may be mistyped, an answer may be hard to read. None of
-this may stop the bot, so it is reported as warnings (please act) and hints (please
-consider), never as errors. The loaded content is trusted for everything; the files are
-read again only to point at lines.
+Finnish text or carry another number than it, two entries may be asked in nearly the same
+words so the bot hesitates between them, facts age, an address may be mistyped, an answer
+may be hard to read. None of this may stop the bot, so it is reported as warnings (please
+act) and hints (please consider), never as errors. The loaded content is trusted for
+everything; the files are read again only to point at lines.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from typing import TextIO
 import yaml
 from rapidfuzz import fuzz, process
 
-from bot.content.links import find_urls, url_problem
+from bot.content.facts import differences
+from bot.content.links import find_urls, is_home_page, url_problem
 from bot.content.model import ContentSet, Entry
 from bot.content.plain_language import hints
 from bot.content.yamlfile import Problem, YamlDoc
@@ -146,6 +147,7 @@ def review_content(
     warnings = [
         *_stale_entries(entries, files, today or dt.date.today(), stale_months),
         *_outdated_translations(entries, files),
+        *_changed_facts(entries, files),
         *_near_duplicates(entries, files),
         *_broken_links(entries, files),
     ]
@@ -192,6 +194,22 @@ def _outdated_translations(entries: Sequence[Entry],
                               f"{lang}: translation checked {entry.texts[lang].translated}, "
                               f"before the Finnish text was reviewed ({entry.reviewed}): "
                               "compare it with the Finnish, fix it and update 'translated:'",
+                              WARNING)
+
+
+def _changed_facts(entries: Sequence[Entry], files: dict[str, _EntryFile]) -> Iterator[Problem]:
+    """Translations whose numbers, phone numbers or addresses are not the Finnish ones."""
+    for entry in entries:
+        reference = entry.texts[REFERENCE_LANGUAGE].answer
+        for lang in LANGUAGES:
+            text = entry.text(lang)
+            if lang == REFERENCE_LANGUAGE or text is None:
+                continue
+            found = differences(reference, text.answer)
+            if found:
+                yield Problem(entry.file, files[entry.id].line(lang, "answer"),
+                              f"{lang}: numbers or addresses differ from the Finnish answer "
+                              f"({'; '.join(found)}): copy them exactly from the Finnish",
                               WARNING)
 
 
@@ -251,6 +269,10 @@ def _broken_links(entries: Sequence[Entry], files: dict[str, _EntryFile]) -> Ite
         problem = url_problem(entry.source_url)
         if problem:
             yield Problem(entry.file, file.line("source", "url"), f"source: {problem}", WARNING)
+        elif is_home_page(entry.source_url):
+            yield Problem(entry.file, file.line("source", "url"),
+                          f"source: {entry.source_url} is a front page: link the page that "
+                          "states the facts, so that they can be checked again", WARNING)
         for lang, text in entry.texts.items():
             for offset, url in find_urls(text.answer):
                 problem = url_problem(url)

@@ -34,7 +34,7 @@ TOPICS = "health:\n  names:\n    fi: Terveys\n    en: Health\n"
 def entry(entry_id: str, *blocks: str, reviewed: str = "2026-11-01") -> str:
     """An entry file: the common fields, then language blocks (each dedented)."""
     return (f"id: {entry_id}\ntopic: health\nsource:\n  name: Kela\n"
-            f"  url: https://www.kela.fi/\nreviewed: {reviewed}\n"
+            f"  url: https://www.kela.fi/kela-card\nreviewed: {reviewed}\n"
             + "".join(textwrap.dedent(block) for block in blocks))
 
 
@@ -137,7 +137,7 @@ def test_entries_not_reviewed_in_n_months(tmp_path: Path) -> None:
     found = warnings_for(folder)
     assert len(found) == 1
     assert found[0].startswith("entries/old.yaml:6: warning: last reviewed 2025-10-01, over 12")
-    assert "https://www.kela.fi/" in found[0]
+    assert "https://www.kela.fi/kela-card" in found[0]
     assert len(warnings_for(folder, stale_months=6)) == 2
     assert warnings_for(folder, stale_months=0) == []
 
@@ -277,8 +277,9 @@ def test_urls_in_text_leave_sentence_punctuation_out() -> None:
 def test_broken_links_in_source_and_answers_are_warned_at_their_line(tmp_path: Path) -> None:
     folder = make(tmp_path, a=entry("a", FI_EN.replace(
         "Kela gives you the card.", "Kela gives you the card. See https//kela.fi or kela.fi.",
-    )).replace("https://www.kela.fi/", "https://kela"))
-    found = warnings_for(folder)
+    )).replace("https://www.kela.fi/kela-card", "https://kela"))
+    # The addresses are only in the English: that difference is another warning.
+    found = [w for w in warnings_for(folder) if "differ from the Finnish" not in w]
     assert found[0].startswith("entries/a.yaml:5: warning: source: the address 'https://kela'")
     assert found[1].startswith("entries/a.yaml:12: warning: en: the address 'https//kela.fi'")
     assert len(found) == 2
@@ -348,3 +349,41 @@ def test_validate_prints_one_line_for_a_warning_many_files_share_and_a_summary(
     assert "warning: no translation yet in: sv, ru, uk, ar, fa, ckb, so — 3 files: " in out
     assert "entries/a.yaml:1:" not in out
     assert out.rstrip().endswith(f"{folder}: 3 entries checked: 0 errors, 10 warnings — OK")
+
+
+def test_translation_with_other_numbers_or_addresses_is_reported_at_its_answer(
+    tmp_path: Path,
+) -> None:
+    folder = make(tmp_path, a=entry("a", """\
+        fi:
+          question: Mikä on Päivystysavun numero?
+          answer: Soita numeroon 116117 tai katso 116117.fi.
+        en:
+          question: What is the medical helpline number?
+          answer: Call 116 117 or see https://www.116117.fi/.
+        sv:
+          question: Vilket är Jourhjälpens nummer?
+          translated: 2026-11-02
+          answer: |
+            Ring numret 116118.
+            Se 116117.fi.
+        """))
+    assert warnings_for(folder) == [
+        "entries/a.yaml:16: warning: sv: numbers or addresses differ from the Finnish answer "
+        "(numbers missing: 116117; numbers not in the Finnish: 116118): copy them exactly from "
+        "the Finnish"
+    ]
+
+
+def test_a_source_that_is_a_front_page_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "front").mkdir()
+    front = make(tmp_path / "front", a=entry("a", FI_EN).replace(
+        "https://www.kela.fi/kela-card", "https://mieli.fi/en/"))
+    assert warnings_for(front) == [
+        "entries/a.yaml:5: warning: source: https://mieli.fi/en/ is a front page: link the "
+        "page that states the facts, so that they can be checked again"
+    ]
+    (tmp_path / "page").mkdir()
+    page = make(tmp_path / "page", a=entry("a", FI_EN).replace(
+        "https://www.kela.fi/kela-card", "https://www.kela.fi/en/kela-card"))
+    assert warnings_for(page) == []
