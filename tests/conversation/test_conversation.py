@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -62,18 +65,33 @@ async def test_reply_language_order(conv: Conversation) -> None:
     assert any(ch in reply.html for ch in "іїєґ")
 
 
-async def test_missing_translation_falls_back_to_finnish_and_english(conv: Conversation) -> None:
-    content = conv.knowledge.content
-    entry = next(e for e in content.entries.values() if "ar" not in e.texts)
-    user = User("ar-user")
-    await conv.set_language(user, "ar")
-    outcome = await conv.button(user, f"q:{entry.id}")
-    html = only(outcome).html
-    assert entry.texts["fi"].question in html and entry.texts["en"].question in html
-    lines = html.split("\n")
-    assert lines[0].startswith(RLM)  # the note is in Arabic, right-to-left
-    finnish_line = next(line for line in lines if entry.texts["fi"].question in line)
-    assert not finnish_line.startswith(RLM)  # Finnish and English stay left-to-right
+async def test_missing_translation_falls_back_to_finnish_and_english(
+    tmp_path: Path,
+) -> None:
+    content = tmp_path / "faq"
+    shutil.copytree(FAQ, content)
+    entry = content / "entries" / "kela-card.yaml"
+    text = entry.read_text(encoding="utf-8")
+    start = text.index("\nar:\n") + 1
+    end = re.compile(r"^\S", re.M).search(text, start + 4)
+    entry.write_text(text[:start] + (text[end.start():] if end else ""), encoding="utf-8")
+    neuvo = make_neuvo(make_settings(content_dir=content), handoff=False)
+    await neuvo.initialize()
+    conv = neuvo.conversation
+    try:
+        kela = conv.knowledge.content.entries["kela-card"]
+        assert "ar" not in kela.texts
+        user = User("ar-user")
+        await conv.set_language(user, "ar")
+        outcome = await conv.button(user, "q:kela-card")
+        html = only(outcome).html
+        assert kela.texts["fi"].question in html and kela.texts["en"].question in html
+        lines = html.split("\n")
+        assert lines[0].startswith(RLM)  # the note is in Arabic, right-to-left
+        finnish_line = next(line for line in lines if kela.texts["fi"].question in line)
+        assert not finnish_line.startswith(RLM)  # Finnish and English stay left-to-right
+    finally:
+        await neuvo.shutdown()
 
 
 async def test_suggestion_offers_choices_and_records_the_pick(conv: Conversation) -> None:
