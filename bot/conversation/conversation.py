@@ -156,7 +156,7 @@ class Conversation:
         t = self.i18n(self._language(user, record))
         content = self.knowledge.content
         if kind == "fg":
-            return await self._forget(pid, t, rest)
+            return await self._forget(pid, user.chat_id, t, rest)
         if kind == "adv" and self.handoff is not None:
             place = self.guide.municipality(record.municipality)
             return await self.handoff.button(pid, user.chat_id, user.contact,
@@ -212,11 +212,14 @@ class Conversation:
                        ((button(t, texts.FORGET_YES, "fg:yes"),
                          button(t, texts.FORGET_NO, "fg:no")),))
 
-    async def _forget(self, pid: str, t: Translator, answer: str) -> Outcome:
+    async def _forget(self, pid: str, chat_id: int | None, t: Translator,
+                      answer: str) -> Outcome:
         if answer == "ask":
             return Outcome([self._forget_prompt(t)])
         if answer == "yes":
-            await self.storage.forget(pid)
+            if self.handoff is not None:
+                await self.handoff.forget(pid)
+            await self.storage.forget(pid, chat_id)
             await self.usage.forget(pid)
             return Outcome(edit=say(t, texts.FORGET_DONE))
         return Outcome(edit=say(t, texts.FORGET_CANCELLED))

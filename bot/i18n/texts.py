@@ -158,6 +158,10 @@ DESK_STATS = N_(
 )
 DESK_FAQ_WRITTEN = N_("FAQ draft saved for advisers to edit: {path}")
 DESK_FAQ_NOTHING = N_("#{number} has no adviser answer yet, so there is nothing to save.")
+DESK_GROUP_BACK = N_(
+    "The bot could not post in this group for a while (it was removed or lost its rights). "
+    "The messages that waited are now posted."
+)
 
 # Directory
 # Placeholders hold names ({municipality}, {interest}): the texts avoid inflecting them.

@@ -130,6 +130,11 @@ class Outbox:
         self._rows.add(row)
         return row, behind
 
+    def reload(self) -> None:
+        """Rows were deleted behind its back (/forget): read the counts afresh when next
+        needed."""
+        self._per_chat = None
+
     async def release(self, row: int) -> None:
         """Hand a new row over to the flush at once (its sender will not deliver it)."""
         await self.db.execute("UPDATE outbox SET next_at = ? WHERE id = ?", (self._clock(), row))
@@ -182,10 +187,14 @@ class Outbox:
         )
 
     async def due(self, limit: int = 50) -> list[tuple[int, Parcel]]:
-        """Rows ready to be tried again, oldest first."""
+        """Rows ready to be tried again, oldest first; none that would overtake an earlier
+        row of its chat still waiting for its own turn."""
+        now = self._clock()
         rows = await self.db.fetchall(
-            "SELECT id, payload FROM outbox WHERE next_at <= ? ORDER BY id LIMIT ?",
-            (self._clock(), limit),
+            "SELECT id, payload FROM outbox AS o WHERE next_at <= ? AND NOT EXISTS ("
+            "SELECT 1 FROM outbox AS e WHERE e.chat_id = o.chat_id AND e.id < o.id "
+            "AND e.next_at > ?) ORDER BY id LIMIT ?",
+            (now, now, limit),
         )
         return [(row[0], decode(row[1])) for row in rows]
 

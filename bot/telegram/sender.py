@@ -4,8 +4,15 @@ Every outgoing message is first written to the outbox (bot/telegram/outbox.py), 
 Telegram's confirmation removes it. Network errors, timeouts, 5xx answers and flood
 limits (429 with retry_after) leave the row for a later attempt with back-off, and the
 flush job — also run at start-up — delivers what an outage or a crash left behind, in
-order per chat. Permanent refusals (the user blocked the bot, the chat is gone) are
-logged and dropped: retrying them can never succeed.
+order per chat. Permanent refusals from a user's chat (the user blocked the bot, the chat
+is gone) are logged and dropped: retrying them can never succeed. The advisers' group is
+different: a 403 or 400 there (the bot was removed, its rights changed) is something the
+operator can fix, so those messages stay queued, the log says so at error level, and once
+the group takes messages again the advisers are told that delayed ones follow.
+
+All replies to one update are stored in one transaction together with the update's mark
+in the inbox (bot/telegram/inbox.py), before any of them is sent: a crash then either
+handles the update again from the start or finds every reply queued, never half of them.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n.replies import AdviserPost, Message
+from bot.telegram.inbox import Inbox
 from bot.telegram.outbox import Outbox, Parcel
 from bot.telegram.splitting import split_html
 
@@ -37,6 +45,14 @@ QUICK_PAUSE = 0.5
 #: Longest flood-control wait taken inline; longer ones are left to the outbox.
 MAX_INLINE_RETRY_AFTER = 5.0
 Posted = Callable[[AdviserPost, int, int | None], Awaitable[None]]
+GroupBack = Callable[[], Awaitable[None]]
+#: Stored parcels: (outbox row, parcel, whether an older row of its chat still waits).
+Stored = list[tuple[int, Parcel, bool]]
+#: Refusals that say the message itself is wrong, which no change in the group can fix.
+_BAD_MESSAGE = ("can't parse", "too long", "text must be non-empty", "button_data_invalid",
+                "reply markup")
+#: Telegram's answer to an edit that changes nothing: the message already shows it.
+NOT_MODIFIED = "message is not modified"
 T = TypeVar("T")
 
 
@@ -77,7 +93,8 @@ def parcels(chat_id: int, message: Message, reply_to: int | None = None,
 
 class Sender:
     def __init__(self, bot: Bot, outbox: Outbox, posted: Posted | None,
-                 forum: Callable[[], bool]) -> None:
+                 forum: Callable[[], bool], inbox: Inbox | None = None,
+                 advisers: int | None = None, group_back: GroupBack | None = None) -> None:
         # Replies are sent with `Bot.do_api_request`, the library's public way to call a
         # Bot API method with JSON parameters and get its result unparsed. `send_message`
         # would build keyboard objects only to turn them into JSON, and parse the sent
@@ -94,6 +111,12 @@ class Sender:
         #: Maps advisers' posts to tickets; None when the bot runs without hand-off.
         self.posted = posted
         self.forum = forum
+        self.inbox = inbox
+        #: The advisers' group, whose refusals keep messages queued; `group_back` is told
+        #: once it takes messages again.
+        self.advisers = advisers
+        self.group_back = group_back
+        self._group_refused = False
         self._flush_lock = asyncio.Lock()
         #: Set while sends fail; the first success after it makes the backlog due at once.
         self._degraded = False
@@ -114,17 +137,53 @@ class Sender:
 
     async def send(self, chat_id: int, message: Message, reply_to: int | None = None,
                    thread_id: int | None = None, post: AdviserPost | None = None) -> None:
-        for parcel in parcels(chat_id, message, reply_to, thread_id, post):
-            row, behind = await self.outbox.put(parcel)
-            self._in_flight.add(row)  # before any other await: the flush must skip it
-            try:
-                if behind:
+        await self.send_many(parcels(chat_id, message, reply_to, thread_id, post))
+
+    async def send_many(self, items: list[Parcel], handled: int | None = None) -> None:
+        """Store every parcel (and mark update `handled` in the inbox) at once, then send.
+
+        A chat's parcels go in order; once one fails, its later ones are left to the flush,
+        which keeps the order. Other chats' parcels are still sent now.
+        """
+        await self.deliver(await self.store(items, handled))
+
+    async def deliver(self, stored: Stored) -> None:
+        """Send what `store` stored; every stored row is sent now or left to the flush."""
+        try:
+            failed: set[int] = set()  # chats whose earlier parcel could not be sent
+            for row, parcel, behind in stored:
+                if behind or parcel.chat_id in failed:
                     # An earlier message to this chat is pending: the flush sends both.
                     await self.outbox.release(row)
-                    continue
-                await self._deliver_once(row, parcel, quick_retries=True)
-            finally:
+                elif not await self._deliver_once(row, parcel, quick_retries=True):
+                    failed.add(parcel.chat_id)
+        finally:
+            for row, _, _ in stored:
                 self._in_flight.discard(row)
+
+    async def store(self, items: list[Parcel], handled: int | None = None) -> Stored:
+        """Put parcels in the outbox, and mark update `handled` in the same transaction.
+
+        Pass the result to `deliver`, also when something fails in between: until then the
+        flush leaves these rows alone.
+        """
+        if handled is None or self.inbox is None:
+            if len(items) == 1:  # one row commits alone: group commit with other chats'
+                return [await self._put(items[0], {})]
+            handled = None
+        async with self.outbox.db.transaction():
+            first: dict[int, bool] = {}
+            stored = [await self._put(parcel, first) for parcel in items]
+            if handled is not None and self.inbox is not None:
+                await self.inbox.mark_handled(handled)
+        return stored
+
+    async def _put(self, parcel: Parcel, first: dict[int, bool]) -> tuple[int, Parcel, bool]:
+        """Store one parcel; `behind` only counts rows stored before this batch."""
+        row, behind = await self.outbox.put(parcel)
+        self._in_flight.add(row)  # before any other await: the flush must skip it
+        behind = first.setdefault(parcel.chat_id, behind)
+        return row, parcel, behind
 
     async def flush(self) -> int:
         """Deliver what is due, in order; returns how many rows are still waiting.
@@ -139,7 +198,9 @@ class Sender:
                     busy.add(parcel.chat_id)
                     continue
                 if not await self._deliver(row, parcel, quick_retries=False):
-                    break
+                    if parcel.chat_id != self.advisers or not self._group_refused:
+                        break
+                    busy.add(parcel.chat_id)  # the group refuses; users still get theirs
             return await self.outbox.pending()
 
     async def _deliver(self, row: int, parcel: Parcel, quick_retries: bool = True) -> bool:
@@ -159,6 +220,12 @@ class Sender:
             await self.outbox.failed(row, _seconds(exc.retry_after))
             return False
         except (Forbidden, BadRequest) as exc:
+            if self._group_can_recover(parcel, exc):
+                self._group_refused = True
+                log.error("the advisers' group %s refuses messages (%s): they stay queued "
+                          "until the bot may post there again", parcel.chat_id, exc)
+                await self.outbox.failed(row)
+                return False
             log.warning("dropping a message Telegram refuses for good (chat %s): %s",
                         parcel.chat_id, exc)
             await self.outbox.done(row, parcel.chat_id)
@@ -172,12 +239,24 @@ class Sender:
         if self._degraded:
             self._degraded = False
             await self.outbox.wake()
+        if self._group_refused and parcel.chat_id == self.advisers:
+            self._group_refused = False
+            await self.outbox.wake()
+            log.warning("the advisers' group takes messages again")
+            if self.group_back is not None:
+                await self.group_back()
         if parcel.post is not None:
             if self.posted is not None:
                 await self.posted(parcel.post, message_id, parcel.thread_id)
             if parcel.post.copy_from is not None:
                 await self._copy(parcel, message_id)
         return True
+
+    def _group_can_recover(self, parcel: Parcel, exc: TelegramError) -> bool:
+        """A refusal by the advisers' group that the operator can fix (rights, membership)."""
+        if self.advisers is None or parcel.chat_id != self.advisers:
+            return False
+        return not any(reason in str(exc).lower() for reason in _BAD_MESSAGE)
 
     async def _ensure_topic(self, row: int, parcel: Parcel) -> Parcel:
         """A new ticket in a forum group gets its own topic, created once."""
@@ -220,12 +299,18 @@ class Sender:
         Not kept in the outbox: if this fails, the person still has the old menu to press.
         """
         keyboard = reply_markup(message)
-        await self.bot.do_api_request("editMessageText", {
-            "chat_id": chat_id,
-            "message_id": message_id,
-            # An edited message can only have buttons in it, not a keyboard below.
-            **_html(message, keyboard if keyboard and "inline_keyboard" in keyboard else None),
-        })
+        try:
+            await self.bot.do_api_request("editMessageText", {
+                "chat_id": chat_id,
+                "message_id": message_id,
+                # An edited message can only have buttons in it, not a keyboard below.
+                **_html(message,
+                        keyboard if keyboard and "inline_keyboard" in keyboard else None),
+            })
+        except BadRequest as exc:
+            # The same button pressed twice: the message already says this. Not an error.
+            if NOT_MODIFIED not in str(exc).lower():
+                raise
 
     async def _with_retries(self, call: Callable[[], Awaitable[T]],
                             retries: int = QUICK_RETRIES) -> T:
