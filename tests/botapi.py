@@ -51,6 +51,8 @@ class BotApiStandIn:
     port: int = 0
     #: Whether group chats have forum topics enabled.
     forum: bool = False
+    #: Seconds every answer but getUpdates' takes, like a slow Telegram.
+    latency: float = 0.0
     _topics: itertools.count[int] = field(default_factory=lambda: itertools.count(77))
 
     @property
@@ -172,6 +174,8 @@ class BotApiStandIn:
                 body["parameters"] = {"retry_after": 1}
             return web.json_response(body, status=status)
         if method != "getUpdates":
+            if self.latency:
+                await asyncio.sleep(self.latency)
             self.calls.append(call)
             await self._notify()
         handler = getattr(self, f"_m_{method}", None)

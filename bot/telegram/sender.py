@@ -22,8 +22,10 @@ import logging
 import os
 import warnings
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
+from cachetools import LRUCache
 from telegram import Bot, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBUserWarning
@@ -42,6 +44,8 @@ log = logging.getLogger(__name__)
 #: Quick retries inside one attempt, for a blip; longer outages go to the outbox back-off.
 QUICK_RETRIES = 2
 QUICK_PAUSE = 0.5
+#: Tickets whose forum topic is remembered (a long first post sends parts in a row).
+TOPICS_REMEMBERED = 1000
 #: Longest flood-control wait taken inline; longer ones are left to the outbox.
 MAX_INLINE_RETRY_AFTER = 5.0
 Posted = Callable[[AdviserPost, int, int | None], Awaitable[None]]
@@ -78,7 +82,9 @@ def parcels(chat_id: int, message: Message, reply_to: int | None = None,
             thread_id: int | None = None, post: AdviserPost | None = None) -> list[Parcel]:
     """One parcel per Telegram message: long texts are split, buttons go on the last part.
 
-    Splitting before storing means a failure after the first part never re-sends it.
+    Splitting before storing means a failure after the first part never re-sends it. Every
+    part of a post to the advisers carries the post, so that each maps to its ticket (the
+    buttons and "reply to this" are on the last); a user's file is copied after the last.
     """
     parts = split_html(message.html)
     result = []
@@ -86,8 +92,9 @@ def parcels(chat_id: int, message: Message, reply_to: int | None = None,
         last = i == len(parts) - 1
         shown = Message(part, message.buttons, message.location_button,
                         message.remove_keyboard) if last else Message(part)
+        shown_post = post if post is None or last else replace(post, copy_from=None)
         result.append(Parcel(chat_id, shown, reply_to if i == 0 else None, thread_id,
-                             post if i == 0 else None))
+                             shown_post))
     return result
 
 
@@ -122,6 +129,8 @@ class Sender:
         self._degraded = False
         #: Rows being delivered right now, which the flush must not pick up a second time.
         self._in_flight: set[int] = set()
+        #: Forum topics made for tickets, for the later parts of a long first post.
+        self._topics: LRUCache[int, int] = LRUCache(TOPICS_REMEMBERED)
 
     async def recover(self, unposted: list[AdviserPost], advisers: int | None) -> int:
         """At start-up: send what a crash or an outage left behind, right away.
@@ -265,10 +274,12 @@ class Sender:
             return parcel
         if not self.forum():
             return parcel
-        topic = await self._with_retries(
-            lambda: self.bot.create_forum_topic(parcel.chat_id, f"#{post.ticket_id}"))
-        parcel = Parcel(parcel.chat_id, parcel.message, parcel.reply_to,
-                        topic.message_thread_id, post)
+        thread = self._topics.get(post.ticket_id)
+        if thread is None:
+            topic = await self._with_retries(
+                lambda: self.bot.create_forum_topic(parcel.chat_id, f"#{post.ticket_id}"))
+            thread = self._topics[post.ticket_id] = topic.message_thread_id
+        parcel = Parcel(parcel.chat_id, parcel.message, parcel.reply_to, thread, post)
         await self.outbox.update(row, parcel)
         return parcel
 
