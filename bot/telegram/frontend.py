@@ -19,6 +19,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -81,8 +82,12 @@ def build_application(neuvo: Neuvo, settings: Settings) -> App:
         await neuvo.initialize()
         await _register_commands(app, neuvo)
         if settings.adviser_chat_id is not None:
-            chat = await app.bot.get_chat(settings.adviser_chat_id)
-            app.bot_data["adviser_forum"] = bool(chat.is_forum)
+            try:
+                chat = await app.bot.get_chat(settings.adviser_chat_id)
+                app.bot_data["adviser_forum"] = bool(chat.is_forum)
+            except TelegramError as exc:  # users are still served; posts wait in the outbox
+                log.error("the advisers' group %s cannot be read (%s): is the bot a member?",
+                          settings.adviser_chat_id, exc)
         handoff = neuvo.conversation.handoff
         db = neuvo.conversation.storage.db
         inbox.open(db)
