@@ -144,3 +144,12 @@ async def test_faq_drafts_are_private_and_go_with_forget(handoff: Handoff) -> No
     assert draft.stat().st_mode & 0o777 == 0o600
     await handoff.forget("d")
     assert not draft.exists()
+
+
+async def test_a_number_across_the_cut_is_masked_whole(handoff: Handoff) -> None:
+    question = "a" * (MAX_RELAY_CHARS - 8) + " +358 40 123 4567 please call"
+    await create(handoff, "c", question)
+    ticket = await handoff.store.open_ticket_of("c")
+    assert ticket is not None
+    [(_, stored)] = await handoff.store.messages(ticket.id)
+    assert "[phone]" in stored and "358" not in stored
