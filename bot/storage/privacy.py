@@ -43,7 +43,7 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Finnish personal identity code: DDMMYY, century sign, 3 digits, check character; typed
 # with a space for the sign or around it too. No word boundaries: a code typed against other
 # text ("hetu010190-123A", "010190-123Akiitos") is still a code.
-_HETU = re.compile(r"(?<!\d)\d{6} ?[-+A-FU-Y]? ?\d{3}[0-9A-Y](?![0-9])", re.IGNORECASE)
+_HETU = re.compile(r"\d{6}(?: ?[-+A-FU-Y] ?| )\d{3}[0-9A-Y]", re.IGNORECASE)
 # An IBAN: country, check digits, then 11-30 letters and digits, spaces allowed in groups.
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b", re.IGNORECASE)
 # 13-19 digits in groups: card numbers, checked with the Luhn algorithm.

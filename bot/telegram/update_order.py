@@ -18,8 +18,8 @@ Two limits keep a flood from hurting other people:
 * `UpdateBacklog`, the Application's update queue, holds the updater back while
   `MAX_UNFINISHED_UPDATES` updates are unfinished. Updates then wait at Telegram instead of
   in this process: an overloaded bot fetches them in full batches (a fetch per update cost
-  a quarter of its CPU in benchmarks/load.py), and a crash loses fewer updates that were
-  already confirmed to Telegram but not yet handled.
+  a quarter of its CPU in benchmarks/load.py), and fewer of them sit in the inbox to be
+  handled again after a crash.
 
 Nothing fetched is lost in a crash: each batch is stored before the updater sees it
 (bot/telegram/inbox.py), and `UpdateBacklog.put` lets in only updates that `admit` says
