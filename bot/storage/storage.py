@@ -136,6 +136,13 @@ MIGRATIONS: tuple[str, ...] = (
         received_at REAL NOT NULL
     );
     CREATE INDEX inbox_unfinished ON inbox(update_id) WHERE payload IS NOT NULL;
+    -- The update whose last reply a row is: storing that row marks the update handled, in
+    -- the same statement (so in group commit with other chats' replies, and atomically).
+    ALTER TABLE outbox ADD COLUMN handles INTEGER;
+    CREATE TRIGGER outbox_handles AFTER INSERT ON outbox WHEN NEW.handles IS NOT NULL
+    BEGIN
+        UPDATE inbox SET payload = NULL WHERE update_id = NEW.handles;
+    END;
     -- Tickets opened, for the daily limit: kept a day, and not erased by /forget, so that
     -- forgetting cannot reset the limit (bot/handoff/tickets.py).
     CREATE TABLE ticket_starts (pid TEXT NOT NULL, at INTEGER NOT NULL);

@@ -10,11 +10,12 @@ Webhook updates are stored before they are handled too.
 
 The updater then puts the whole batch into the update queue without a pause, as before;
 the queue (`bot.telegram.update_order.UpdateBacklog`) drops the ones seen before. An update
-counts as handled once its replies are in the outbox: the sender marks it in
-the same transaction (`bot.telegram.sender.Sender.send_many`); an update that needs no
-reply is marked when its handler returns. At start-up, updates stored and not marked are
-handled again, before anything new. A second delivery of an update (a webhook retry, or a
-batch fetched again after a crash) finds its number here and is dropped.
+counts as handled once its replies are in the outbox: storing its last reply
+marks it, in the same statement (the outbox table's trigger; `Sender.store`); an update
+that needs no reply is marked when its handler returns. At start-up, updates stored and
+not marked are handled again, before anything new. A second delivery of an update (a
+webhook retry, or a batch fetched again after a crash) finds its number here and is
+dropped.
 
 What is kept: the update as Telegram sent it (the message, the sender's name and id) only
 until it is handled — normally a fraction of a second — then only its number, for a day.
@@ -84,10 +85,14 @@ class Inbox:
         return [int(row[0]) for row in rows]
 
     async def mark_handled(self, update_id: int) -> None:
-        """Drop the stored update, keeping its number (inside the sender's transaction)."""
+        """Drop the stored update, keeping its number: it was handled, with no reply."""
         await self.db.execute(
             "UPDATE inbox SET payload = NULL WHERE update_id = ? AND payload IS NOT NULL",
             (update_id,))
+        self._marked.add(update_id)
+
+    def handled_by_reply(self, update_id: int) -> None:
+        """Storing the update's last reply marked it (the outbox's trigger)."""
         self._marked.add(update_id)
 
     async def handled(self, update: object) -> None:

@@ -10,9 +10,9 @@ different: a 403 or 400 there (the bot was removed, its rights changed) is somet
 operator can fix, so those messages stay queued, the log says so at error level, and once
 the group takes messages again the advisers are told that delayed ones follow.
 
-All replies to one update are stored in one transaction together with the update's mark
-in the inbox (bot/telegram/inbox.py), before any of them is sent: a crash then either
-handles the update again from the start or finds every reply queued, never half of them.
+All replies to one update are stored before any of them is sent, and storing the last one
+marks the update handled in the inbox (bot/telegram/inbox.py) in the same statement: a
+crash before that handles the update again, after it finds every reply queued.
 """
 
 from __future__ import annotations
@@ -146,18 +146,15 @@ class Sender:
 
     async def send(self, chat_id: int, message: Message, reply_to: int | None = None,
                    thread_id: int | None = None, post: AdviserPost | None = None) -> None:
-        await self.send_many(parcels(chat_id, message, reply_to, thread_id, post))
+        await self.deliver(await self.store(parcels(chat_id, message, reply_to, thread_id,
+                                                    post)))
 
-    async def send_many(self, items: list[Parcel], handled: int | None = None) -> None:
-        """Store every parcel (and mark update `handled` in the inbox) at once, then send.
+    async def deliver(self, stored: Stored) -> None:
+        """Send what `store` stored; every stored row is sent now or left to the flush.
 
         A chat's parcels go in order; once one fails, its later ones are left to the flush,
         which keeps the order. Other chats' parcels are still sent now.
         """
-        await self.deliver(await self.store(items, handled))
-
-    async def deliver(self, stored: Stored) -> None:
-        """Send what `store` stored; every stored row is sent now or left to the flush."""
         try:
             failed: set[int] = set()  # chats whose earlier parcel could not be sent
             for row, parcel, behind in stored:
@@ -171,28 +168,28 @@ class Sender:
                 self._in_flight.discard(row)
 
     async def store(self, items: list[Parcel], handled: int | None = None) -> Stored:
-        """Put parcels in the outbox, and mark update `handled` in the same transaction.
+        """Put parcels in the outbox, in order; the last one also marks update `handled`
+        in the inbox, in the same statement (an update with no reply is marked here).
 
+        Each row is written in group commit with other chats' rows. A crash after some of
+        an update's rows and before its last one leaves the update unmarked: it is handled
+        again after the restart, and those first replies come twice, never not at all.
         Pass the result to `deliver`, also when something fails in between: until then the
         flush leaves these rows alone.
         """
-        if handled is None or self.inbox is None:
-            if len(items) == 1:  # one row commits alone: group commit with other chats'
-                return [await self._put(items[0], {})]
-            handled = None
-        async with self.outbox.db.transaction():
-            first: dict[int, bool] = {}
-            stored = [await self._put(parcel, first) for parcel in items]
-            if handled is not None and self.inbox is not None:
+        first: dict[int, bool] = {}
+        stored = []
+        for i, parcel in enumerate(items):
+            last = i == len(items) - 1
+            row, behind = await self.outbox.put(parcel, handled if last else None)
+            self._in_flight.add(row)  # before any other await: the flush must skip it
+            stored.append((row, parcel, first.setdefault(parcel.chat_id, behind)))
+        if handled is not None and self.inbox is not None:
+            if items:
+                self.inbox.handled_by_reply(handled)
+            else:
                 await self.inbox.mark_handled(handled)
         return stored
-
-    async def _put(self, parcel: Parcel, first: dict[int, bool]) -> tuple[int, Parcel, bool]:
-        """Store one parcel; `behind` only counts rows stored before this batch."""
-        row, behind = await self.outbox.put(parcel)
-        self._in_flight.add(row)  # before any other await: the flush must skip it
-        behind = first.setdefault(parcel.chat_id, behind)
-        return row, parcel, behind
 
     async def flush(self) -> int:
         """Deliver what is due, in order; returns how many rows are still waiting.
