@@ -29,6 +29,15 @@ _INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "message_t
                "from_chat_id"}
 
 
+class _Refused(Exception):
+    """Telegram's answer to a call it refuses, raised by a method of the stand-in."""
+
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
 @dataclass
 class Call:
     method: str
@@ -51,6 +60,11 @@ class BotApiStandIn:
     port: int = 0
     #: Whether group chats have forum topics enabled.
     forum: bool = False
+    #: Seconds every answer but getUpdates' takes, like a slow Telegram.
+    latency: float = 0.0
+    #: What each message the bot sent or edited shows: (text, inline keyboard), by
+    #: (chat id, message id), so that an edit that changes nothing fails as on Telegram.
+    shown: dict[tuple[int, int], tuple[str, Any]] = field(default_factory=dict)
     _topics: itertools.count[int] = field(default_factory=lambda: itertools.count(77))
 
     @property
@@ -125,23 +139,26 @@ class BotApiStandIn:
                                        "chat_instance": "ci", "message": message, "data": data}})
 
     def sent(self, chat_id: int | None = None, method: str = "sendMessage",
-             failed: bool = False) -> list[Call]:
-        """Calls of `method` that succeeded (or, with `failed`, also those that did not)."""
+             failed: bool = False, where: Callable[[Call], bool] | None = None) -> list[Call]:
+        """Calls of `method` that succeeded (or, with `failed`, also those that did not),
+        and, with `where`, that it accepts."""
         return [c for c in self.calls if c.method == method
                 and (failed or c.status == 200)
-                and (chat_id is None or c.params.get("chat_id") == chat_id)]
+                and (chat_id is None or c.params.get("chat_id") == chat_id)
+                and (where is None or where(c))]
 
     async def wait_for(self, method: str, count: int = 1, chat_id: int | None = None,
-                       timeout: float = 10.0, failed: bool = False) -> list[Call]:
+                       timeout: float = 10.0, failed: bool = False,
+                       where: Callable[[Call], bool] | None = None) -> list[Call]:
         """Wait until at least `count` calls of `method` (to `chat_id`) have arrived."""
         assert self._changed is not None
         async with self._changed:
             await asyncio.wait_for(
                 self._changed.wait_for(
-                    lambda: len(self.sent(chat_id, method, failed)) >= count),
+                    lambda: len(self.sent(chat_id, method, failed, where)) >= count),
                 timeout,
             )
-        return self.sent(chat_id, method, failed)
+        return self.sent(chat_id, method, failed, where)
 
     # -- the HTTP side ----------------------------------------------------------------
 
@@ -172,13 +189,21 @@ class BotApiStandIn:
                 body["parameters"] = {"retry_after": 1}
             return web.json_response(body, status=status)
         if method != "getUpdates":
+            if self.latency:
+                await asyncio.sleep(self.latency)
             self.calls.append(call)
             await self._notify()
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return web.json_response({"ok": False, "error_code": 404,
                                       "description": "Not Found: method not found"}, status=404)
-        result = await handler(params)
+        try:
+            result = await handler(params)
+        except _Refused as refused:
+            call.status = refused.status
+            return web.json_response({"ok": False, "error_code": refused.status,
+                                      "description": refused.description},
+                                     status=refused.status)
         return web.json_response({"ok": True, "result": result})
 
     async def _params(self, request: web.Request) -> dict[str, Any]:
@@ -254,7 +279,12 @@ class BotApiStandIn:
     async def _m_sendMessage(self, params: dict[str, Any]) -> Any:
         message = self._message(params)
         params["message_id"] = message["message_id"]  # so tests can reply to it
+        self.shown[params["chat_id"], message["message_id"]] = self._content(params)
         return message
+
+    @staticmethod
+    def _content(params: dict[str, Any]) -> tuple[str, Any]:
+        return params.get("text", ""), (params.get("reply_markup") or {}).get("inline_keyboard")
 
     async def _m_getChat(self, params: dict[str, Any]) -> Any:
         chat_id = params["chat_id"]
@@ -272,6 +302,12 @@ class BotApiStandIn:
         return {"message_id": next(self._message_ids)}
 
     async def _m_editMessageText(self, params: dict[str, Any]) -> Any:
+        key = (params["chat_id"], params["message_id"])
+        if self.shown.get(key) == self._content(params):
+            raise _Refused(400, "Bad Request: message is not modified: specified new message "
+                                "content and reply markup are exactly the same as a current "
+                                "content and reply markup of the message")
+        self.shown[key] = self._content(params)
         return self._message(params)
 
     async def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:

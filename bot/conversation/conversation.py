@@ -196,7 +196,7 @@ class Conversation:
             if entry is not None and has_finnish_card(t, entry) and (qid or not text_id):
                 return Outcome(edit=self._answer(t, entry, qid, finnish=kind == "fi"))
         if kind == "fg":
-            return await self._forget(pid, t, rest)
+            return await self._forget(pid, user.chat_id, t, rest)
         if kind == "adv" and self.handoff is not None:
             place = self.guide.municipality(record.municipality)
             return await self.handoff.button(pid, user.chat_id, user.contact,
@@ -252,12 +252,13 @@ class Conversation:
                        ((button(t, texts.FORGET_YES, "fg:yes"),
                          button(t, texts.FORGET_NO, "fg:no")),))
 
-    async def _forget(self, pid: str, t: Translator, answer: str) -> Outcome:
+    async def _forget(self, pid: str, chat_id: int | None, t: Translator,
+                      answer: str) -> Outcome:
         if answer == "ask":
             return Outcome([self._forget_prompt(t)])
         if answer == "yes":
-            posts = await self.handoff.forgetting(pid) if self.handoff is not None else []
-            await self.storage.forget(pid)
+            posts = await self.handoff.forget(pid) if self.handoff is not None else []
+            await self.storage.forget(pid, chat_id)
             await self.usage.forget(pid)
             self._detected.pop(pid, None)
             return Outcome(edit=say(t, texts.FORGET_DONE), to_advisers=posts)

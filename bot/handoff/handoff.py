@@ -1,8 +1,8 @@
 """Hand-off to human advisers: the user's side and the advisers' group side, no Telegram.
 
 A user asks for an adviser, agrees to what is shared, and gets a ticket; the question goes
-to the advisers' group with personal data masked (unless the user chose to share their
-name, which unmasks nothing but the name). Advisers answer by replying to the ticket's
+to the advisers' group with personal data masked, also when the user chose to share their
+name (which shows the name, and nothing else). Advisers answer by replying to the ticket's
 message; the bot relays both ways using its own stored mapping. Abuse limits and bans act
 on pseudonyms, so advisers can stop a user without ever learning who it is.
 """
@@ -33,6 +33,7 @@ from bot.i18n.replies import (
     number,
     say,
 )
+from bot.storage.files import private_file
 from bot.storage.privacy import mask_personal_data
 from bot.storage.storage import Pending, Storage
 from bot.storage.usage import REPLY_BUCKETS, ReachStats, Usage
@@ -46,7 +47,8 @@ STATS_DAYS = 30
 
 
 def _cut(text: str) -> tuple[str, bool]:
-    text = text.strip()
+    """Masked, then cut: a number across the cut is still recognised whole."""
+    text = mask_personal_data(text.strip())
     return (text, False) if len(text) <= MAX_RELAY_CHARS else (text[:MAX_RELAY_CHARS] + "…", True)
 
 
@@ -99,7 +101,7 @@ class Handoff:
 
     async def _consent(self, pid: str, t: Translator, question: str) -> Outcome:
         await self.storage.set_pending(pid, "consent", question)
-        shown = escape(mask_personal_data(_cut(question)[0]))
+        shown = escape(_cut(question)[0])
         message = Message(
             bidi.line(t.html(texts.ADVISER_CONSENT, question=f"<i>{shown}</i>"), t.lang),
             (
@@ -119,6 +121,8 @@ class Handoff:
         """
         ticket = await self.store.open_ticket_of(pid)
         if ticket is not None:
+            if await self.store.is_banned(pid):  # a ban stops the open ticket too
+                return Outcome([say(t, texts.ADVISER_UNAVAILABLE)])
             return await self._follow_up(pid, chat_id, t, ticket, text)
         if pending is not None and pending.kind in ("ask", "consent"):
             return await self._consent(pid, t, text)
@@ -131,7 +135,6 @@ class Handoff:
         if await self.store.user_messages_since(pid, since) >= MAX_MESSAGES_PER_WINDOW:
             return Outcome([say(t, texts.TOO_MANY_MESSAGES)])
         relayed, cut = _cut(text)
-        relayed = mask_personal_data(relayed) if ticket.contact is None else relayed
         row = await self.store.add_message(ticket.id, "user", relayed)
         post = AdviserPost(
             ticket.id,
@@ -156,6 +159,8 @@ class Handoff:
         """A file from a user with an open ticket: forwarded only if they confirm."""
         if await self.store.open_ticket_of(pid) is None:
             return None
+        if await self.store.is_banned(pid):
+            return Outcome([say(t, texts.ADVISER_UNAVAILABLE)])
         await self.storage.set_pending(pid, "media", message_id=message_id)
         return Outcome([Message(
             bidi.line(t.html(texts.MEDIA_CONFIRM), t.lang),
@@ -171,6 +176,9 @@ class Handoff:
         if action in ("send", "name"):
             pending = await self.storage.pending(pid)
             if pending is None or pending.kind != "consent" or not pending.text or chat_id is None:
+                ticket = await self.store.open_ticket_of(pid)
+                if ticket is not None:  # pressed again, or handled again after a crash
+                    return Outcome([say(t, texts.ADVISER_ALREADY_OPEN, number=str(ticket.id))])
                 return Outcome([say(t, texts.EXPIRED_BUTTON)])
             shared = contact if action == "name" else None
             return await self._create(pid, chat_id, t, municipality_id, municipality, shared,
@@ -220,8 +228,6 @@ class Handoff:
         if await self.store.created_since(pid, day_ago) >= MAX_TICKETS_PER_DAY:
             return Outcome(edit=say(t, texts.TOO_MANY_TICKETS))
         relayed, cut = _cut(question)
-        if contact is None:
-            relayed = mask_personal_data(relayed)
         ticket = await self.store.create(pid, chat_id, t.lang, municipality, contact, relayed)
         await self.usage.ticket_created(t.lang, municipality_id)
         post = self._ticket_post(ticket, relayed)
@@ -276,9 +282,12 @@ class Handoff:
             (Button(d(texts.DESK_FAQ), f"tk:faq:{ticket_id}"),),
         )
 
-    async def forgetting(self, pid: str) -> list[AdviserPost]:
-        """Before a user's data is deleted (/forget): the post telling the advisers that
-        the open question is gone, so nobody writes an answer that cannot be delivered."""
+    async def forget(self, pid: str) -> list[AdviserPost]:
+        """/forget, before the person's rows go (`Storage.forget`): the FAQ drafts written
+        from their tickets are deleted, and the advisers get a post saying that the open
+        question is gone, so nobody writes an answer that cannot be delivered."""
+        for ticket_id in await self.store.ids_of(pid):
+            self._draft_path(ticket_id).unlink(missing_ok=True)
         ticket = await self.store.open_ticket_of(pid)
         if ticket is None:
             return []
@@ -305,11 +314,14 @@ class Handoff:
         return Outcome([desk_note.message], to_users=deliveries)
 
     async def posted(self, post: AdviserPost, message_id: int, thread_id: int | None) -> None:
-        """The front end sent `post` to the group as `message_id`: map replies to it."""
-        if post.message_row is not None:
-            await self.store.set_group_message(post.message_row, message_id)
-        elif post.reply_to is None:
+        """The front end sent `post` (or a part of it) to the group as `message_id`: map
+        replies to it."""
+        await self.store.map_post(post.ticket_id, message_id)
+        if post.message_row is None and post.reply_to is None:
             await self.store.record_post(post.ticket_id, message_id, thread_id)
+
+    def _draft_path(self, ticket_id: int) -> Path:
+        return self.drafts_dir / f"ticket-{ticket_id}.yaml"
 
     # -- the advisers' group -------------------------------------------------------------
 
@@ -441,15 +453,14 @@ class Handoff:
                 "answer": mask_personal_data(answers[-1]),
             },
         }
-        self.drafts_dir.mkdir(parents=True, exist_ok=True)
-        path = self.drafts_dir / f"ticket-{ticket.id}.yaml"
+        path = self._draft_path(ticket.id)
         header = (
             f"# FAQ draft from adviser question #{ticket.id} ({created.isoformat()}).\n"
             "# Edit it: choose the topic and source, write the plain Finnish (fi) text and\n"
             "# translations, check that no personal detail is left, then move it to\n"
             "# faq/entries/ with a new id and run `python -m bot validate`.\n"
         )
-        path.write_text(
-            header + yaml.safe_dump(draft, allow_unicode=True, sort_keys=False), encoding="utf-8"
-        )
+        text = header + yaml.safe_dump(draft, allow_unicode=True, sort_keys=False)
+        with private_file(path) as fh:  # it holds a person's question
+            fh.write(text)
         return d.html(texts.DESK_FAQ_WRITTEN, path=escape(str(path)))

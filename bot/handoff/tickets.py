@@ -81,6 +81,8 @@ class TicketStore:
                 "VALUES (?, 'user', ?, ?)",
                 (written.lastrowid, text, now),
             )
+            await self.db.execute("INSERT INTO ticket_starts(pid, at) VALUES (?, ?)",
+                                  (pid, now))
         ticket = await self.get(written.lastrowid)
         assert ticket is not None
         return ticket
@@ -111,23 +113,33 @@ class TicketStore:
         return ticket
 
     async def by_group_message(self, message_id: int) -> Ticket | None:
-        ticket = await self._one("group_message_id = ?", message_id)
-        if ticket is not None:
-            return ticket
-        row = await self.db.fetchone(
-            "SELECT ticket_id FROM ticket_messages WHERE group_message_id = ?", (message_id,)
-        )
-        return await self.get(row[0]) if row else None
+        """The ticket that a message of the advisers' group (any part of a post) shows."""
+        return await self._one(
+            "id = (SELECT ticket_id FROM group_posts WHERE message_id = ?)", message_id)
 
     async def by_thread(self, thread_id: int) -> Ticket | None:
         return await self._one("group_thread_id = ?", thread_id)
 
     async def record_post(self, ticket_id: int, message_id: int, thread_id: int | None) -> None:
-        """Remember the ticket's first post in the advisers' group (and its forum topic)."""
+        """Remember the ticket's first post in the advisers' group (and its forum topic):
+        the first part of it, when a long post came in several parts."""
         await self.db.execute(
-            "UPDATE tickets SET group_message_id = ?, group_thread_id = ? WHERE id = ?",
+            "UPDATE tickets SET group_message_id = COALESCE(group_message_id, ?), "
+            "group_thread_id = COALESCE(group_thread_id, ?) WHERE id = ?",
             (message_id, thread_id, ticket_id),
         )
+
+    async def map_post(self, ticket_id: int, message_id: int) -> None:
+        """A message in the advisers' group shows this ticket: replies to it go there."""
+        await self.db.execute(
+            "INSERT OR REPLACE INTO group_posts(message_id, ticket_id) VALUES (?, ?)",
+            (message_id, ticket_id),
+        )
+
+    async def ids_of(self, pid: str) -> list[int]:
+        """The numbers of every ticket this person has (for /forget)."""
+        rows = await self.db.fetchall("SELECT id FROM tickets WHERE pid = ?", (pid,))
+        return [int(row[0]) for row in rows]
 
     async def add_message(
         self, ticket_id: int, direction: str, text: str, group_message_id: int | None = None
@@ -151,12 +163,6 @@ class TicketStore:
                 )
         assert written.lastrowid is not None
         return written.lastrowid
-
-    async def set_group_message(self, message_row: int, group_message_id: int) -> None:
-        await self.db.execute(
-            "UPDATE ticket_messages SET group_message_id = ? WHERE id = ?",
-            (group_message_id, message_row),
-        )
 
     async def messages(self, ticket_id: int) -> list[tuple[str, str]]:
         rows = await self.db.fetchall(
@@ -184,8 +190,9 @@ class TicketStore:
         return [Ticket(*row) for row in rows]
 
     async def created_since(self, pid: str, since: int) -> int:
+        """Tickets opened since then, /forget or not (`ticket_starts` outlives it)."""
         row = await self.db.fetchone(
-            "SELECT COUNT(*) FROM tickets WHERE pid = ? AND created_at >= ?", (pid, since)
+            "SELECT COUNT(*) FROM ticket_starts WHERE pid = ? AND at >= ?", (pid, since)
         )
         return int(row[0]) if row else 0
 

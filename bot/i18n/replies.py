@@ -43,7 +43,7 @@ class AdviserPost:
     thread_id: int | None = None
     #: A user's file to copy into the group after the text: (chat id, message id).
     copy_from: tuple[int, int] | None = None
-    #: The ticket message row this post shows, so that adviser replies to it map back.
+    #: The ticket message row this post shows; set for every post but a ticket's first.
     message_row: int | None = None
 
 

@@ -158,6 +158,10 @@ DESK_STATS = N_(
 )
 DESK_FAQ_WRITTEN = N_("FAQ draft saved for advisers to edit: {path}")
 DESK_FAQ_NOTHING = N_("#{number} has no adviser answer yet, so there is nothing to save.")
+DESK_GROUP_BACK = N_(
+    "The bot could not post in this group for a while (it was removed or lost its rights). "
+    "The messages that waited are now posted."
+)
 
 # Directory
 # Placeholders hold names ({municipality}, {interest}): the texts avoid inflecting them.
@@ -214,10 +218,16 @@ PRIVACY = N_(
     "they are deleted.\n"
     "• Your questions to the bot, with personal numbers hidden: so that advisers can improve "
     "the answers. They are deleted after {days} days.\n"
-    "• Your questions to an adviser and the answers, while your question is open.\n"
+    "• Your questions to an adviser and the answers, with personal numbers hidden (your name "
+    "only if you chose to show it): so that the adviser can help you. They are deleted {days} "
+    "days after your question is closed.\n"
+    "• A message you send, until the bot has handled it, and a reply, until Telegram has "
+    "delivered it: usually less than a second.\n"
     "A shared location is used only once and is not stored.\n"
     "Reports to funders contain only numbers, never who asked what.\n\n"
-    "/forget deletes everything about you."
+    "/forget deletes all of this. Two things stay under the code so that the limits hold: a "
+    "block by the advisers, until they lift it, and how many questions you sent to advisers "
+    "in the last day, for at most two days."
 )
 FORGET_CONFIRM = N_(
     "This deletes everything Neuvo has stored about you: your language, municipality, "

@@ -2,8 +2,16 @@
 who stopped using the bot.
 
 Deletion is complete: every row that carries the user's pseudonym goes, in one
-transaction, so a crash cannot leave half of a person behind. Anonymous aggregate counters
-(bot/storage/usage.py) carry no pseudonym and stay, which is what keeps reports possible.
+transaction, so a crash cannot leave half of a person behind — with the messages still
+waiting to be sent to them or about their tickets (the outbox), and, as SQLite is told to
+overwrite deleted content (`secure_delete`) and the write-ahead log is emptied afterwards,
+without old copies left in the file. Anonymous aggregate counters (bot/storage/usage.py)
+carry no pseudonym and stay, which is what keeps reports possible.
+
+Two abuse limits stay on purpose, apart from the person's data and under the same
+pseudonym: a ban (until advisers lift it) and the tickets opened in the last day (for the
+daily limit, deleted after a day). Without them, /forget would undo a ban or reset the
+limit; `/privacy` says so.
 """
 
 from __future__ import annotations
@@ -17,6 +25,8 @@ from bot.storage.database import Database
 DEFAULT_RETENTION_DAYS = 180
 #: Pending requests are ignored after an hour; the nightly job deletes those over a day old.
 PENDING_DAYS = 1
+#: Ticket openings are counted for the daily limit, then deleted.
+TICKET_LIMIT_DAYS = 1
 
 # Every table with personal rows, and how to find a user's rows in it. Ticket messages
 # go with their tickets (ON DELETE CASCADE needs foreign keys on: Storage enables them).
@@ -25,19 +35,25 @@ _USER_ROWS = (
     ("tickets", "pid = ?"),
     ("questions", "pid = ?"),
     ("pending", "pid = ?"),
-    ("bans", "pid = ?"),
     ("users", "pid = ?"),
 )
+#: Messages not yet delivered: to the person's chat, or to advisers about their tickets.
+_UNSENT = ("DELETE FROM outbox WHERE chat_id = ? OR json_extract(payload, '$.post.ticket_id') "
+           "IN (SELECT id FROM tickets WHERE pid = ?)")
 
 
-async def forget_user(db: Database, pid: str) -> None:
-    """Delete everything stored under this pseudonym (the user asked for it).
+async def forget_user(db: Database, pid: str, chat_id: int | None) -> None:
+    """Delete everything stored under this pseudonym (the user asked for it), and what
+    waits for delivery to `chat_id`, their chat.
 
     Called through `Storage.forget`, which also drops what it keeps in memory.
     """
     async with db.transaction():
+        await db.execute(_UNSENT, (chat_id, pid))
         for table, where in _USER_ROWS:
             await db.execute(f"DELETE FROM {table} WHERE {where}", (pid,))
+    # Old page images in the write-ahead log still hold the deleted text: empty the log.
+    await db.fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 async def rows_about(db: Database, pid: str) -> int:
@@ -63,6 +79,7 @@ async def expire_logs(db: Database, days: int, clock: Callable[[], float] = time
         ("DELETE FROM tickets WHERE status = 'closed' AND closed_at < ?", cutoff),
         # Half-finished requests (a question awaiting consent) live an hour at most.
         ("DELETE FROM pending WHERE at < ?", now - PENDING_DAYS * 86400),
+        ("DELETE FROM ticket_starts WHERE at < ?", now - TICKET_LIMIT_DAYS * 86400),
         # last_seen is written at most hourly (bot/storage/storage.py): far finer than `days`.
         ("DELETE FROM users WHERE last_seen < ? AND pid NOT IN (SELECT pid FROM tickets)",
          cutoff),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 import time
 from collections.abc import Callable
@@ -19,6 +18,8 @@ from pathlib import Path
 from cachetools import LRUCache
 
 from bot.storage.database import Database, Grouped, values
+from bot.storage.files import make_private, private_file
+from bot.storage.privacy import mask_personal_data
 from bot.storage.retention import expire_logs, forget_user
 
 MEMORY = ":memory:"
@@ -125,6 +126,39 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (month, marker)
     ) WITHOUT ROWID;
     """,
+    """
+    -- Updates from Telegram, stored before Telegram is told they arrived and kept until
+    -- handled (bot/telegram/inbox.py). Once handled, only the number stays (payload NULL),
+    -- a day long, so that a second delivery of the same update is recognised.
+    CREATE TABLE inbox (
+        update_id INTEGER PRIMARY KEY,
+        payload TEXT,
+        received_at REAL NOT NULL
+    );
+    CREATE INDEX inbox_unfinished ON inbox(update_id) WHERE payload IS NOT NULL;
+    -- The update whose last reply a row is: storing that row marks the update handled, in
+    -- the same statement (so in group commit with other chats' replies, and atomically).
+    ALTER TABLE outbox ADD COLUMN handles INTEGER;
+    CREATE TRIGGER outbox_handles AFTER INSERT ON outbox WHEN NEW.handles IS NOT NULL
+    BEGIN
+        UPDATE inbox SET payload = NULL WHERE update_id = NEW.handles;
+    END;
+    -- Tickets opened, for the daily limit: kept a day, and not erased by /forget, so that
+    -- forgetting cannot reset the limit (bot/handoff/tickets.py).
+    CREATE TABLE ticket_starts (pid TEXT NOT NULL, at INTEGER NOT NULL);
+    CREATE INDEX ticket_starts_pid ON ticket_starts(pid, at);
+    -- Every message of the advisers' group that shows a ticket (a long post is split into
+    -- several), so that a reply to any of them finds the ticket.
+    CREATE TABLE group_posts (
+        message_id INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE
+    );
+    INSERT OR IGNORE INTO group_posts(message_id, ticket_id)
+        SELECT group_message_id, id FROM tickets WHERE group_message_id IS NOT NULL;
+    INSERT OR IGNORE INTO group_posts(message_id, ticket_id)
+        SELECT group_message_id, ticket_id FROM ticket_messages
+        WHERE group_message_id IS NOT NULL;
+    """,
 )
 
 
@@ -150,10 +184,8 @@ def load_or_create_key(path: Path) -> bytes:
     """The pseudonym key: created once with owner-only permissions, then reused."""
     if path.is_file():
         return bytes.fromhex(path.read_text().strip())
-    path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_bytes(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
+    with private_file(path, exclusive=True) as fh:
         fh.write(key.hex())
     return key
 
@@ -193,16 +225,21 @@ class Storage:
         self._users: LRUCache[str, tuple[UserRecord, int]] = LRUCache(CACHED_USERS)
         #: pid → their pending request, None meaning "known to have none".
         self._pending: LRUCache[str, Pending | None] = LRUCache(CACHED_USERS)
+        #: Called after a /forget, for whoever keeps rows of the database in memory (the
+        #: outbox's per-chat counts).
+        self.forgotten: list[Callable[[], None]] = []
 
     async def open(self) -> None:
         if self.db.path != MEMORY:
-            Path(self.db.path).parent.mkdir(parents=True, exist_ok=True)
+            make_private(Path(self.db.path))
         await self.db.open(
             "PRAGMA journal_mode=WAL",
             # With WAL, NORMAL loses no committed data when the bot process dies (only on a
             # power cut, the last transactions), and spares an fsync on every commit.
             "PRAGMA synchronous=NORMAL",
             "PRAGMA foreign_keys=ON",
+            # Deleted rows are overwritten, not just unlinked: /forget leaves no copy.
+            "PRAGMA secure_delete=ON",
             "PRAGMA busy_timeout=5000",
         )
         await self._migrate()
@@ -294,7 +331,9 @@ class Storage:
     async def set_pending(
         self, pid: str, kind: str, text: str | None = None, message_id: int | None = None
     ) -> None:
-        pending = Pending(kind, text, message_id, self._now())
+        # Masked like the question log: this may be a question that is never sent.
+        masked = mask_personal_data(text) if text is not None else None
+        pending = Pending(kind, masked, message_id, self._now())
         await self.db.execute(
             "INSERT OR REPLACE INTO pending(pid, kind, text, message_id, at) "
             "VALUES (?, ?, ?, ?, ?)",
@@ -323,11 +362,14 @@ class Storage:
         await self.db.execute("DELETE FROM pending WHERE pid = ?", (pid,))
         self._pending[pid] = None
 
-    async def forget(self, pid: str) -> None:
-        """Delete everything stored under this pseudonym (the user asked for it)."""
-        await forget_user(self.db, pid)
+    async def forget(self, pid: str, chat_id: int | None = None) -> None:
+        """Delete everything stored under this pseudonym (the user asked for it), and the
+        messages waiting to be sent to `chat_id`; then tell `forgotten` listeners."""
+        await forget_user(self.db, pid, chat_id)
         self._users.pop(pid, None)
         self._pending.pop(pid, None)
+        for listener in self.forgotten:
+            listener()
 
     async def expire(self, retention_days: int) -> int:
         """The nightly expiry of old logs (bot/storage/retention.py); returns rows deleted."""

@@ -19,6 +19,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -33,11 +34,13 @@ from telegram.ext import (
 from bot.app import Neuvo
 from bot.config import Settings
 from bot.conversation.conversation import Conversation, User
+from bot.i18n import texts
 from bot.i18n.finnish_time import HELSINKI
 from bot.i18n.languages import LANGUAGES
-from bot.i18n.replies import Outcome
-from bot.telegram.outbox import Outbox
-from bot.telegram.sender import Sender
+from bot.i18n.replies import Message, Outcome
+from bot.telegram.inbox import Inbox, InboxBot
+from bot.telegram.outbox import Outbox, Parcel
+from bot.telegram.sender import Sender, parcels
 from bot.telegram.transport import AiohttpRequest
 from bot.telegram.update_order import PerChatUpdateProcessor, UpdateBacklog
 
@@ -70,16 +73,31 @@ def build_application(neuvo: Neuvo, settings: Settings) -> App:
         await neuvo.initialize()
         await _register_commands(app, neuvo)
         if settings.adviser_chat_id is not None:
-            chat = await app.bot.get_chat(settings.adviser_chat_id)
-            app.bot_data["adviser_forum"] = bool(chat.is_forum)
+            try:
+                chat = await app.bot.get_chat(settings.adviser_chat_id)
+                app.bot_data["adviser_forum"] = bool(chat.is_forum)
+            except TelegramError as exc:  # users are still served; posts wait in the outbox
+                log.error("the advisers' group %s cannot be read (%s): is the bot a member?",
+                          settings.adviser_chat_id, exc)
         handoff = neuvo.conversation.handoff
-        sender = Sender(app.bot, Outbox(neuvo.conversation.storage.db),
-                        handoff.posted if handoff else None,
-                        lambda: bool(app.bot_data.get("adviser_forum")))
+        db = neuvo.conversation.storage.db
+        inbox.open(db)
+        outbox = Outbox(db)
+        neuvo.conversation.storage.forgotten.append(outbox.reload)
+        sender = Sender(app.bot, outbox, handoff.posted if handoff else None,
+                        lambda: bool(app.bot_data.get("adviser_forum")), inbox,
+                        settings.adviser_chat_id,
+                        functools.partial(tell_group_back, app) if handoff else None)
         app.bot_data["sender"] = sender
-        # What a crash or an outage left undelivered goes first.
+        app.bot_data["inbox"] = inbox
+        # What a crash or an outage left undelivered goes first, then the updates that
+        # were stored and not handled, then new ones (stored before they are confirmed).
         await sender.recover(await handoff.unposted() if handoff else [],
                              settings.adviser_chat_id)
+        for update in await inbox.unfinished(app.bot):
+            app.update_queue.put_nowait(update)
+        backlog.admit = inbox.is_new
+        processor.finished = inbox.handled
         assert app.job_queue is not None
         app.job_queue.run_repeating(flush_job, interval=FLUSH_SECONDS, first=FLUSH_SECONDS,
                                     name="outbox")
@@ -92,16 +110,22 @@ def build_application(neuvo: Neuvo, settings: Settings) -> App:
         await neuvo.shutdown()
 
     processor = PerChatUpdateProcessor()
+    backlog = UpdateBacklog()
+    inbox = Inbox()
+    bot = InboxBot(
+        inbox,
+        settings.token,
+        base_url=settings.base_url,
+        base_file_url=settings.base_url.removesuffix("/bot") + "/file/bot",
+        request=AiohttpRequest(SEND_CONNECTIONS),
+        get_updates_request=AiohttpRequest(1),
+        rate_limiter=AIORateLimiter(max_retries=3),
+    )
     application = (
         ApplicationBuilder()
-        .token(settings.token)
-        .base_url(settings.base_url)
-        .base_file_url(settings.base_url.removesuffix("/bot") + "/file/bot")
-        .request(AiohttpRequest(SEND_CONNECTIONS))
-        .get_updates_request(AiohttpRequest(1))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .bot(bot)
         .concurrent_updates(processor)
-        .update_queue(UpdateBacklog())
+        .update_queue(backlog)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
@@ -167,24 +191,32 @@ async def _deliver(update: Update, context: Context, outcome: Outcome) -> None:
     assert chat is not None
     query = update.callback_query
     messages = list(outcome.messages)
-    if query is not None:
-        await query.answer(outcome.toast)
-        if outcome.edit is not None and query.message is not None and (
-                query.message.is_accessible):
-            await _sender(context).edit(chat.id, query.message.message_id, outcome.edit)
-        elif outcome.edit is not None:
-            # The pressed message is too old for Telegram to let us edit it: say it anew.
-            messages.insert(0, outcome.edit)
+    editable = query is not None and query.message is not None and query.message.is_accessible
+    if outcome.edit is not None and query is not None and not editable:
+        # The pressed message is too old for Telegram to let us edit it: say it anew.
+        messages.insert(0, outcome.edit)
     source = update.effective_message
     thread = source.message_thread_id if source is not None and source.is_topic_message else None
-    sender = _sender(context)
+    items: list[Parcel] = []
     for message in messages:
-        await sender.send(chat.id, message, thread_id=thread)
+        items += parcels(chat.id, message, thread_id=thread)
     for post in outcome.to_advisers:
         adviser_chat: int = context.bot_data["adviser_chat_id"]
-        await sender.send(adviser_chat, post.message, post.reply_to, post.thread_id, post)
+        items += parcels(adviser_chat, post.message, post.reply_to, post.thread_id, post)
     for delivery in outcome.to_users:
-        await sender.send(delivery.chat_id, delivery.message)
+        items += parcels(delivery.chat_id, delivery.message)
+    sender = _sender(context)
+    # Stored (and the update marked handled) before anything is shown: "sent" is said only
+    # of what is queued for delivery.
+    stored = await sender.store(items, handled=update.update_id)
+    try:
+        if query is not None:
+            await query.answer(outcome.toast)
+            if outcome.edit is not None and editable:
+                assert query.message is not None
+                await sender.edit(chat.id, query.message.message_id, outcome.edit)
+    finally:
+        await sender.deliver(stored)
 
 
 async def tell_flooded(application: App, update: Update) -> None:
@@ -200,6 +232,15 @@ async def tell_flooded(application: App, update: Update) -> None:
     except Exception:  # not an update of its own: the error handler does not see it
         log.exception("could not tell chat %s that some of its messages were skipped",
                       chat.id)
+
+
+async def tell_group_back(application: App) -> None:
+    """The advisers' group takes messages again after refusing them (bot/telegram/sender.py)."""
+    neuvo: Neuvo = application.bot_data["neuvo"]
+    sender: Sender = application.bot_data["sender"]
+    desk = neuvo.i18n(neuvo.settings.adviser_lang)
+    await sender.send(application.bot_data["adviser_chat_id"],
+                      Message(desk.html(texts.DESK_GROUP_BACK)))
 
 
 async def on_start(update: Update, context: Context) -> None:
@@ -266,6 +307,8 @@ async def flush_job(context: Context) -> None:
 
 async def expiry_job(context: Context) -> None:
     deleted = await _neuvo(context).expire()
+    inbox: Inbox = context.bot_data["inbox"]
+    deleted += await inbox.prune()
     log.info("expired %d old log rows", deleted)
 
 

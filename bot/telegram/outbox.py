@@ -77,8 +77,8 @@ def decode(text: str) -> Parcel:
 
 
 def _put_rows(n: int) -> str:
-    return ("INSERT INTO outbox(id, chat_id, payload, created_at, attempts, next_at) VALUES "
-            + values(6, n))
+    return ("INSERT INTO outbox(id, chat_id, payload, created_at, attempts, next_at, handles) "
+            "VALUES " + values(7, n))
 
 
 def _done_rows(n: int) -> str:
@@ -112,9 +112,13 @@ class Outbox:
                     self._per_chat = Counter(int(chat) for _, chat in rows)
         return self._per_chat
 
-    async def put(self, parcel: Parcel) -> tuple[int, bool]:
+    async def put(self, parcel: Parcel, handles: int | None = None) -> tuple[int, bool]:
         """Store a message; returns its row and whether an older message to the same chat
-        is still undelivered (then this one must wait for it, to keep the order)."""
+        is still undelivered (then this one must wait for it, to keep the order).
+
+        `handles`: the update whose last reply this is; the same statement marks it handled
+        in the inbox (bot/telegram/inbox.py), by the table's trigger.
+        """
         counts = await self._counts()
         behind = counts[parcel.chat_id] > 0
         counts[parcel.chat_id] += 1  # before the write: a concurrent put must see this row
@@ -123,12 +127,17 @@ class Outbox:
         now = self._clock()
         try:
             await self._puts.write(row, parcel.chat_id, encode(parcel), now, 0,
-                                   now + LEASE_SECONDS)
+                                   now + LEASE_SECONDS, handles)
         except BaseException:
             self._forget_one(counts, parcel.chat_id)
             raise
         self._rows.add(row)
         return row, behind
+
+    def reload(self) -> None:
+        """Rows were deleted behind its back (/forget): read the counts afresh when next
+        needed."""
+        self._per_chat = None
 
     async def release(self, row: int) -> None:
         """Hand a new row over to the flush at once (its sender will not deliver it)."""
@@ -182,10 +191,14 @@ class Outbox:
         )
 
     async def due(self, limit: int = 50) -> list[tuple[int, Parcel]]:
-        """Rows ready to be tried again, oldest first."""
+        """Rows ready to be tried again, oldest first; none that would overtake an earlier
+        row of its chat still waiting for its own turn."""
+        now = self._clock()
         rows = await self.db.fetchall(
-            "SELECT id, payload FROM outbox WHERE next_at <= ? ORDER BY id LIMIT ?",
-            (self._clock(), limit),
+            "SELECT id, payload FROM outbox AS o WHERE next_at <= ? AND NOT EXISTS ("
+            "SELECT 1 FROM outbox AS e WHERE e.chat_id = o.chat_id AND e.id < o.id "
+            "AND e.next_at > ?) ORDER BY id LIMIT ?",
+            (now, now, limit),
         )
         return [(row[0], decode(row[1])) for row in rows]
 

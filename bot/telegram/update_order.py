@@ -18,8 +18,14 @@ Two limits keep a flood from hurting other people:
 * `UpdateBacklog`, the Application's update queue, holds the updater back while
   `MAX_UNFINISHED_UPDATES` updates are unfinished. Updates then wait at Telegram instead of
   in this process: an overloaded bot fetches them in full batches (a fetch per update cost
-  a quarter of its CPU in benchmarks/load.py), and a crash loses fewer updates that were
-  already confirmed to Telegram but not yet handled.
+  a quarter of its CPU in benchmarks/load.py), and fewer of them sit in the inbox to be
+  handled again after a crash.
+
+Nothing fetched is lost in a crash: each batch is stored before the updater sees it
+(bot/telegram/inbox.py), and `UpdateBacklog.put` lets in only updates that `admit` says
+were stored for the first time (a batch fetched again after a crash is not handled twice).
+When an update is finished (handled, or dropped as part of a flood), `finished` is told,
+so that it is not handled again after a restart.
 """
 
 from __future__ import annotations
@@ -57,16 +63,20 @@ def _chat_key(update: object) -> int | None:
 
 
 FloodNotice = Callable[[Update], Awaitable[None]]
+Finished = Callable[[object], Awaitable[None]]
+Admit = Callable[[Update], bool]
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
-                 flood_notice: FloodNotice | None = None) -> None:
+                 flood_notice: FloodNotice | None = None,
+                 finished: Finished | None = None) -> None:
         # The library's `max_concurrent_updates` is then the task bound; updates running at
         # once are `running_limit`.
         super().__init__(_TASK_LIMIT)
         self.running_limit = max_concurrent_updates
         self.flood_notice = flood_notice
+        self.finished = finished
         self._running = asyncio.BoundedSemaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
@@ -74,6 +84,12 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._told: set[int] = set()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await self._in_order(update, coroutine)
+        # Not in a `finally`: an update interrupted by a stop is handled again next time.
+        if self.finished is not None:
+            await self.finished(update)
+
+    async def _in_order(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _chat_key(update)
         if key is None:
             async with self._running:
@@ -123,6 +139,8 @@ class UpdateBacklog(asyncio.Queue[object]):
     def __init__(self, limit: int = MAX_UNFINISHED_UPDATES) -> None:
         super().__init__()
         self.limit = limit
+        #: Whether an update is new (not delivered before); set once the database is open.
+        self.admit: Admit | None = None
         self._unfinished = 0
         self._room = asyncio.Event()
         self._room.set()
@@ -131,6 +149,9 @@ class UpdateBacklog(asyncio.Queue[object]):
         while self._unfinished >= self.limit:
             self._room.clear()
             await self._room.wait()
+        if self.admit is not None and isinstance(item, Update) and not self.admit(item):
+            log.info("update %s came a second time; dropped", item.update_id)
+            return
         self.put_nowait(item)
 
     def put_nowait(self, item: object) -> None:

@@ -24,6 +24,7 @@ from telegram.ext import Application
 
 from bot.app import Neuvo
 from bot.telegram.frontend import ALLOWED_UPDATES
+from bot.telegram.inbox import Inbox
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,11 @@ def make_web_app(application: App, neuvo: Neuvo, secret: str) -> web.Application
         except Exception:  # malformed JSON or not an update: Telegram never sends these
             log.warning("ignored a malformed webhook request")
             return web.Response(status=400, text="bad request")
+        # A retry of an update already stored (handled, or waiting to be handled after a
+        # restart) is answered without handling it a second time.
+        inbox: Inbox = application.bot_data["inbox"]
+        if update is None or not await inbox.add(update):
+            return web.Response(text="ok")
         # Answer only once the update is handled: if the bot dies meanwhile, Telegram gets
         # no 200 and delivers the update again, so nothing is lost in a crash.
         await application.update_processor.process_update(

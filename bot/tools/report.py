@@ -7,13 +7,17 @@ meaning never in colour alone) and one CSV per table with the very numbers of th
 
 Small numbers can single people out ("the one Somali speaker in Pielavesi asked about
 asylum"), so every count from 1 to 4 is shown as "<5". Zero is shown, as it describes no
-one. A hidden count must not be recoverable by subtraction either, hence the rule applied
-to every line (cells that add up to a total, such as a month's new + returning = people,
-or all languages = all people, across tables):
+one. A hidden count must not be recoverable by subtraction either — not singly, and not when
+two small counts share a known remainder ("not chosen 8, Jyväskylä <5, Kuopio <5, total
+10" makes both 1). So a reader's best deduction is carried out: every line (cells that add
+up to a total, such as a month's new + returning = people, or all languages = all people,
+across tables) narrows what its hidden counts can be, from what is known of the others,
+across all lines until nothing changes. The rule:
 
-    a line must not have exactly one hidden number among its cells and its total; where it
-    has, also hide the smallest shown non-zero cell of the line (or, if there is none, the
-    total); repeat over all lines until nothing changes.
+    after that, every "<5" must still be any of 1–4, and every other hidden count more
+    than one number; where a line lets one be narrowed further, also hide the smallest
+    shown non-zero cell of the line (or, if there is none, the total); repeat until
+    nothing is exposed.
 
 Such a second hidden count is 5 or more, so it is shown as "x", not as "<5" (which would
 be false). Shares (%) and the mean reply time are shown only when the counts they come from are.
@@ -26,6 +30,7 @@ import asyncio
 import calendar
 import csv
 import datetime as dt
+import math
 import sys
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -83,20 +88,75 @@ def suppressed(values: Mapping[K, int], lines: Iterable[tuple[Sequence[K], K]]) 
     """
     hidden = {key for key, value in values.items() if 0 < value < THRESHOLD}
     lines = list(lines)
+    while True:
+        exposed = [lines[i] for i in _exposed_lines(values, hidden, lines)]
+        others = [cell for cells, _ in exposed for cell in cells
+                  if cell not in hidden and values[cell] > 0]
+        totals = [total for _, total in exposed if total not in hidden]
+        if others:
+            hidden.add(min(others, key=lambda cell: values[cell]))
+        elif totals:  # the total whose hiding leaves the fewest lines exposed
+            hidden.add(min(totals, key=lambda total: len(
+                _exposed_lines(values, hidden | {total}, lines))))
+        else:  # nothing is exposed, or all that could be hidden is
+            return hidden
+
+
+def _published(value: int, hidden: bool) -> tuple[float, float]:
+    """What a reader knows of a count from its cell: the value, 1–4 ("<5"), or ≥ 5 ("x")."""
+    if not hidden:
+        return value, value
+    return (1, THRESHOLD - 1) if value < THRESHOLD else (THRESHOLD, math.inf)
+
+
+def _exposed_lines(values: Mapping[K, int], hidden: set[K],
+                   lines: Sequence[tuple[Sequence[K], K]]) -> list[int]:
+    """Lines through which a reader narrows a hidden count down.
+
+    What each line implies for each of its hidden counts, from what is known of the
+    others, is applied across all lines until nothing changes (a reader's best deduction).
+    A line is exposed when what it then implies leaves a "<5" less than any of 1–4, or
+    any hidden count a single number (an "x" is at most its total anyway, which tells
+    nothing about a small count).
+    """
+    published = {key: _published(value, key in hidden) for key, value in values.items()}
+    known = dict(published)
     changed = True
     while changed:
         changed = False
         for cells, total in lines:
-            if sum(key in hidden for key in (*cells, total)) != 1:
+            for key, (lo, hi) in _implied(known, cells, total).items():
+                new = (max(known[key][0], lo), min(known[key][1], hi))
+                if key in hidden and new != known[key]:
+                    known[key] = new
+                    changed = True
+    exposed = []
+    for i, (cells, total) in enumerate(lines):
+        for key, (lo, hi) in _implied(known, cells, total).items():
+            if key not in hidden:
                 continue
-            others = [cell for cell in cells if cell not in hidden and values[cell] > 0]
-            if others:
-                hidden.add(min(others, key=lambda cell: values[cell]))
-                changed = True
-            elif total not in hidden:
-                hidden.add(total)
-                changed = True
-    return hidden
+            low, high = max(published[key][0], lo), min(published[key][1], hi)
+            if low == high or (values[key] < THRESHOLD and (low, high) != published[key]):
+                exposed.append(i)
+                break
+    return exposed
+
+
+def _implied(known: Mapping[K, tuple[float, float]], cells: Sequence[K],
+             total: K) -> dict[K, tuple[float, float]]:
+    """The range one line gives each of its entries from the known ranges of the others."""
+    low = sum(known[cell][0] for cell in cells)
+    finite = sum(known[cell][1] for cell in cells if known[cell][1] < math.inf)
+    unbounded = sum(known[cell][1] == math.inf for cell in cells)
+    implied = {total: (low, math.inf if unbounded else finite)}
+    for cell in cells:  # cell = total - the other cells
+        cell_high = known[cell][1]
+        others_unbounded = unbounded - (cell_high == math.inf)
+        others_high = math.inf if others_unbounded else (
+            finite - cell_high if cell_high < math.inf else finite)
+        implied[cell] = (known[total][0] - others_high,
+                         known[total][1] - (low - known[cell][0]))
+    return implied
 
 
 # -- what a table holds ---------------------------------------------------------------

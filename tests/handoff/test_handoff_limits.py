@@ -95,3 +95,61 @@ async def test_consent_can_be_cancelled(handoff: Handoff) -> None:
     assert await handoff.intercept_text("s", 1, t, "a normal question",
                                         await handoff.storage.pending("s")) is None
     assert await handoff.store.open_ticket_of("s") is None
+
+
+async def test_a_ban_stops_the_open_ticket_and_outlives_forget(handoff: Handoff) -> None:
+    await create(handoff, "p", "first question")
+    ticket = await handoff.store.open_ticket_of("p")
+    assert ticket is not None
+    await handoff.desk_command("ban", str(ticket.id))
+    t = handoff.i18n("en")
+    outcome = await handoff.intercept_text("p", 1, t, "one more thing", None)
+    assert outcome is not None and not outcome.to_advisers  # not relayed
+    assert outcome.messages[0].html == t.html(texts.ADVISER_UNAVAILABLE)
+    assert await handoff.store.messages(ticket.id) == [("user", "first question")]
+    await handoff.forget("p")
+    await handoff.storage.forget("p")
+    assert await handoff.store.is_banned("p")  # /forget does not lift it
+    outcome = await handoff.ask("p", t, "again")
+    assert outcome.messages[0].html == t.html(texts.ADVISER_UNAVAILABLE)
+
+
+async def test_forget_does_not_reset_the_daily_limit(handoff: Handoff) -> None:
+    for n in range(MAX_TICKETS_PER_DAY):
+        await create(handoff, "p", f"question {n}")
+        await handoff.desk_command("close", str(n + 1))
+        await handoff.storage.forget("p")
+    assert "many questions today" in await create(handoff, "p", "one more")
+    NOW[0] += 86400 + 1
+    await handoff.storage.expire(180)
+    assert "was sent" in await create(handoff, "p", "the next day")
+
+
+async def test_numbers_are_masked_also_when_the_name_is_shared(handoff: Handoff) -> None:
+    t = handoff.i18n("en")
+    await handoff.ask("q", t)
+    await handoff.intercept_text("q", 1, t, "Call me: 040 123 4567",
+                                 await handoff.storage.pending("q"))
+    outcome = await handoff.button("q", 1, "Amina (@amina)", None, None, t, "name")
+    [post] = outcome.to_advisers
+    assert "Amina (@amina)" in post.message.html and "123 4567" not in post.message.html
+
+
+async def test_faq_drafts_are_private_and_go_with_forget(handoff: Handoff) -> None:
+    await create(handoff, "d", "How do I renew my passport?")
+    await handoff.store.add_message(1, "adviser", "Ask your embassy.")
+    await handoff.desk_command("faq", "1")
+    draft = handoff.drafts_dir / "ticket-1.yaml"
+    assert "renew my passport" in draft.read_text(encoding="utf-8")
+    assert draft.stat().st_mode & 0o777 == 0o600
+    await handoff.forget("d")
+    assert not draft.exists()
+
+
+async def test_a_number_across_the_cut_is_masked_whole(handoff: Handoff) -> None:
+    question = "a" * (MAX_RELAY_CHARS - 8) + " +358 40 123 4567 please call"
+    await create(handoff, "c", question)
+    ticket = await handoff.store.open_ticket_of("c")
+    assert ticket is not None
+    [(_, stored)] = await handoff.store.messages(ticket.id)
+    assert "[phone]" in stored and "358" not in stored

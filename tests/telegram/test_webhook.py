@@ -65,3 +65,28 @@ async def test_webhook_delivers_updates_and_checks_the_secret(standin: BotApiSta
     finally:
         await server.stop()
     assert standin.sent(method="deleteWebhook") == []  # left in place across restarts
+
+
+async def test_an_update_delivered_twice_is_answered_once(standin: BotApiStandIn,
+                                                          tmp_path: Path) -> None:
+    settings = replace(make_settings(tmp_path), token=standin.token, base_url=standin.base_url)
+    neuvo = make_neuvo(settings, handoff=False)
+    port = free_port()
+    server = WebhookServer(build_application(neuvo, settings), neuvo,
+                           "https://bot.example.org/", "127.0.0.1", port, "s3cret")
+    await server.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(2):  # Telegram retries when it did not see the first answer
+                async with http.post(f"http://127.0.0.1:{port}{UPDATES_PATH}",
+                                     json=update(7, "/help"),
+                                     headers={SECRET_HEADER: "s3cret"}) as response:
+                    assert response.status == 200
+            async with http.post(f"http://127.0.0.1:{port}{UPDATES_PATH}",
+                                 json=update(8, "Miten saan Kela-kortin?"),
+                                 headers={SECRET_HEADER: "s3cret"}) as response:
+                assert response.status == 200
+        sent = await standin.wait_for("sendMessage", count=2, chat_id=4242)
+        assert len(sent) == 2 and "Kela-kortti" in sent[1].params["text"]
+    finally:
+        await server.stop()

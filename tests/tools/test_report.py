@@ -17,6 +17,7 @@ from bot.storage.storage import Storage
 from bot.storage.usage import Usage
 from bot.tools.report import (
     CSV_FILES,
+    NOT_SHOWN,
     Names,
     Report,
     add_parser,
@@ -49,7 +50,8 @@ def test_a_hidden_total_takes_a_cell_with_it() -> None:
     # t2 is hidden by the second line; the third would give it back as p, so p goes too.
     values = {"a": 3, "b": 7, "t1": 10, "z": 0, "t2": 7, "p": 7}
     lines = [(["a", "b"], "t1"), (["b", "z"], "t2"), (["p"], "t2")]
-    assert suppressed(values, lines) == {"a", "b", "t2", "p"}
+    # (b = t2 = p gives b back through t1 too, so t1 goes first; more hidden, none exposed.)
+    assert suppressed(values, lines) == {"a", "b", "t1", "t2", "p"}
 
 
 def test_the_total_goes_when_no_other_cell_can() -> None:
@@ -194,9 +196,11 @@ async def test_a_lone_hidden_count_hides_a_second_one(db: str) -> None:
     helpfulness = table(report, "helpfulness.csv")
     assert helpfulness["helpful"][2:] == ["x", ""]  # 5, hidden because 👎 is 2
     assert helpfulness["not_helpful"][2:] == ["<5", ""]
-    assert helpfulness["all"][2] == "7"
+    # 5 + 2 = 7 would make 👎 one or two (👍 is at least 5): the total goes too.
+    assert helpfulness["all"][2] == "x"
     response = table(report, "handoff_response.csv")
-    assert [response[k][2] for k in ("15m", "1h", "4h", "all")] == ["<5", "x", "0", "6"]
+    # 1 + 5 = 6 would give both back (the "<5" at least 1, the "x" at least 5).
+    assert [response[k][2] for k in ("15m", "1h", "4h", "all")] == ["<5", "x", "0", "x"]
     assert 'class="n">x</td>' in report.html
 
 
@@ -208,7 +212,8 @@ async def test_outcomes_handoffs_and_directory(db: str) -> None:
     assert outcomes["handoff"][2] == "6"
     views = table(report, "directory_views.csv")
     assert views["language-cafe"][1:] == ["Language café", "7"]
-    assert "Half of first replies within</dt><dd>15–60 min" in report.html
+    # Shown only with the number of replies, which is hidden (see the test above).
+    assert "Half of first replies within</dt><dd>15–60 min" not in report.html
 
 
 async def test_published_headline_for_stats_hides_small_counts(db: str) -> None:
@@ -217,8 +222,8 @@ async def test_published_headline_for_stats_hides_small_counts(db: str) -> None:
     assert published(stats) == {
         "new_people": "28", "people_months": "38", "questions": "29", "answered": "29",
         "suggested": "0", "no_answer": "0", "helpful": "x", "not_helpful": "<5",
-        "tickets": "6", "replies": "6", "directory_views": "7", "answered_share": "100 %",
-        "helpful_share": "–", "median_reply": "15–60 min", "mean_reply": "23 min",
+        "tickets": "6", "replies": "x", "directory_views": "7", "answered_share": "100 %",
+        "helpful_share": "–", "median_reply": "–", "mean_reply": "–",
     }
 
 
@@ -319,9 +324,12 @@ async def test_the_summary_tells_a_funder_the_period_in_finnish_and_english(db: 
         in summary
     assert "He käyttivät 5 kieltä, eniten: venäjä (20), ukraina (8) ja arabia (5)." in summary
     assert "The bot answered 100 % of the 29 questions directly." in summary
-    assert ("6 questions were handed off to an adviser; half of the first replies came "
-            "within 15–60 min.") in summary
-    assert "puolet ensimmäisistä vastauksista tuli ajassa alle 1 tunti." in summary
+    assert "6 questions were handed off to an adviser" in summary
+    # Here the reply-time buckets would let a small count be worked out, so the report
+    # hides the median, and the summary does not name it either.
+    stats = await read_stats(db, SINCE, UNTIL)
+    assert stats is not None and published(stats)["median_reply"] == NOT_SHOWN
+    assert "first replies" not in summary and "ensimmäisistä vastauksista" not in summary
     assert "Somali" not in summary and "Soomaali" not in summary  # 3 people: hidden
 
 
@@ -343,3 +351,62 @@ async def test_language_bars_name_the_language_in_english_too(db: str) -> None:
     page = (await report_of(db)).html
     assert "\u2068العربية\u2069 (Arabic)</text>" in page
     assert "(ar)" not in page
+
+
+def recoverable(published: dict[str, int | None], small: set[str],
+                lines: list[tuple[list[str], str]], top: int) -> dict[str, set[int]]:
+    """What an attacker can work out: every value each hidden cell can take such that all
+    lines add up ("<5" is 1-4, "x" is 5 to `top`), by trying every combination (lines are
+    checked as soon as all their cells have a value, which keeps the search small)."""
+    hidden = [key for key, value in published.items() if value is None]
+    possible: dict[str, set[int]] = {key: set() for key in hidden}
+    full: dict[str, int] = {k: v for k, v in published.items() if v is not None}
+
+    def adds_up() -> bool:
+        return all(sum(full[c] for c in cells) == full[total] for cells, total in lines
+                   if all(key in full for key in (*cells, total)))
+
+    def search(i: int) -> None:
+        if not adds_up():
+            return
+        if i == len(hidden):
+            for key in hidden:
+                possible[key].add(full[key])
+            return
+        for value in range(1, 5) if hidden[i] in small else range(5, top + 1):
+            full[hidden[i]] = value
+            search(i + 1)
+            del full[hidden[i]]
+
+    search(0)
+    return possible
+
+
+#: The largest value tried for an "x" cell: larger than any count in these tables.
+LARGEST = 30
+
+
+@pytest.mark.parametrize(("values", "lines"), [
+    # municipalities.csv: not chosen 8, Jyväskylä 1, Kuopio 1, total 10.
+    ({"none": 8, "jyv": 1, "kuo": 1, "all": 10}, [(["none", "jyv", "kuo"], "all")]),
+    # replies within 15 min 1, within 1 h 5, later 0, all 6.
+    ({"15m": 1, "1h": 5, "4h": 0, "all": 6}, [(["15m", "1h", "4h"], "all")]),
+    # a month: new 2 + returning 9 = 11; languages of the same people: 3 + 8 = 11.
+    ({"new": 2, "ret": 9, "fi": 3, "so": 8, "all": 11},
+     [(["new", "ret"], "all"), (["fi", "so"], "all")]),
+    # two rows, two columns, two small cells.
+    ({"r1x": 1, "r1y": 6, "r2x": 2, "r2y": 7, "r1": 7, "r2": 9, "x": 3, "y": 13,
+      "all": 16},
+     [(["r1x", "r1y"], "r1"), (["r2x", "r2y"], "r2"), (["r1x", "r2x"], "x"),
+      (["r1y", "r2y"], "y"), (["r1", "r2"], "all"), (["x", "y"], "all")]),
+])
+def test_hidden_counts_cannot_be_worked_out(values: dict[str, int],
+                                            lines: list[tuple[list[str], str]]) -> None:
+    hidden = suppressed(values, lines)
+    published = {key: None if key in hidden else value for key, value in values.items()}
+    small = {key for key in hidden if values[key] < 5}
+    possible = recoverable(published, small, lines, top=LARGEST)
+    for key in hidden:  # no hidden count is given back
+        assert len(possible[key]) > 1, (key, possible[key])
+    if len(lines) == 1:  # nor narrowed by its line: a "<5" may be any of 1-4
+        assert all(possible[key] == {1, 2, 3, 4} for key in small), possible
