@@ -218,33 +218,37 @@ class Handoff:
         self, pid: str, chat_id: int, t: Translator, municipality_id: str | None,
         municipality: str | None, contact: str | None, question: str,
     ) -> Outcome:
-        await self.storage.clear_pending(pid)
-        if await self.store.is_banned(pid):
-            return Outcome(edit=say(t, texts.ADVISER_UNAVAILABLE))
-        existing = await self.store.open_ticket_of(pid)
-        if existing is not None:
-            return Outcome(edit=say(t, texts.ADVISER_ALREADY_OPEN, number=str(existing.id)))
-        day_ago = self.store.now() - 86400
-        if await self.store.created_since(pid, day_ago) >= MAX_TICKETS_PER_DAY:
-            return Outcome(edit=say(t, texts.TOO_MANY_TICKETS))
-        relayed, cut = _cut(question)
-        ticket = await self.store.create(pid, chat_id, t.lang, municipality, contact, relayed)
-        await self.usage.ticket_created(t.lang, municipality_id)
-        post = self._ticket_post(ticket, relayed)
-        replies = [Message(
-            bidi.line(t.html(texts.ADVISER_SENT, number=str(ticket.id)), t.lang),
-            ((button(t, texts.CLOSE_MY_TICKET, f"adv:done:{ticket.id}"),),),
-        )]
-        now = dt.datetime.fromtimestamp(self.store.now(), dt.UTC)
-        if not self.hours.is_open(now):
-            replies.append(say(
-                t, texts.ADVISER_HOURS,
-                hours=escape(self.hours.describe(t.lang)),
-                next=escape(format_moment(self.hours.next_opening(now), t.lang)),
-            ))
-        if cut:
-            replies.insert(0, say(t, texts.MESSAGE_TRUNCATED, limit=str(MAX_RELAY_CHARS)))
-        return Outcome(replies, edit=None, to_advisers=[post])
+        # The question waiting for consent is cleared only afterwards: if the bot dies in
+        # between, the press is handled again after the restart and finds the ticket.
+        try:
+            if await self.store.is_banned(pid):
+                return Outcome(edit=say(t, texts.ADVISER_UNAVAILABLE))
+            existing = await self.store.open_ticket_of(pid)
+            if existing is not None:
+                return Outcome([say(t, texts.ADVISER_ALREADY_OPEN, number=str(existing.id))])
+            day_ago = self.store.now() - 86400
+            if await self.store.created_since(pid, day_ago) >= MAX_TICKETS_PER_DAY:
+                return Outcome(edit=say(t, texts.TOO_MANY_TICKETS))
+            relayed, cut = _cut(question)
+            ticket = await self.store.create(pid, chat_id, t.lang, municipality, contact, relayed)
+            await self.usage.ticket_created(t.lang, municipality_id)
+            post = self._ticket_post(ticket, relayed)
+            replies = [Message(
+                bidi.line(t.html(texts.ADVISER_SENT, number=str(ticket.id)), t.lang),
+                ((button(t, texts.CLOSE_MY_TICKET, f"adv:done:{ticket.id}"),),),
+            )]
+            now = dt.datetime.fromtimestamp(self.store.now(), dt.UTC)
+            if not self.hours.is_open(now):
+                replies.append(say(
+                    t, texts.ADVISER_HOURS,
+                    hours=escape(self.hours.describe(t.lang)),
+                    next=escape(format_moment(self.hours.next_opening(now), t.lang)),
+                ))
+            if cut:
+                replies.insert(0, say(t, texts.MESSAGE_TRUNCATED, limit=str(MAX_RELAY_CHARS)))
+            return Outcome(replies, edit=None, to_advisers=[post])
+        finally:
+            await self.storage.clear_pending(pid)
 
     def _ticket_post(self, ticket: Ticket, question: str) -> AdviserPost:
         """A new ticket's first message in the advisers' group."""
