@@ -83,7 +83,8 @@ async def test_suggestion_offers_choices_and_records_the_pick(conv: Conversation
         "suggest", ("kela-card", "tax-card"),
         (Candidate("kela-card", 0.5), Candidate("tax-card", 0.45)), "en",
     )
-    conv.knowledge = Knowledge(content, matcher, conv.knowledge.directory)
+    conv.knowledge = Knowledge(content, matcher, conv.knowledge.directory,
+                               conv.knowledge.crisis)
     user = User("s", platform_lang="en")
     outcome = await conv.text(user, "card")
     message = only(outcome)
