@@ -18,7 +18,9 @@ from bot.i18n.languages import LANGUAGES, REFERENCE_LANGUAGE, normalise_code
 from bot.i18n.replies import Button, Message, Outcome, button, escape, number, say
 from bot.knowledge.knowledge import Knowledge
 from bot.local_guide.guide import LocalGuide
+from bot.matching.langid import detect_language
 from bot.matching.matcher import MatchResult
+from bot.safety.detector import Route, route
 from bot.storage.privacy import mask_personal_data
 from bot.storage.retention import DEFAULT_RETENTION_DAYS
 from bot.storage.storage import Storage, UserRecord
@@ -27,6 +29,15 @@ from bot.storage.usage import Usage
 #: Longest message matched in full; the rest of a longer story is cut (with a note).
 MAX_QUESTION_CHARS = 2000
 LANGUAGE_PAYLOAD_PREFIX = "lang-"
+#: The reply to each kind of small talk (`bot.safety.detector.SMALLTALK_KINDS`).
+SMALLTALK_REPLIES = {
+    "greeting": texts.SMALLTALK_GREETING,
+    "thanks": texts.SMALLTALK_THANKS,
+    "goodbye": texts.SMALLTALK_GOODBYE,
+    "bot": texts.SMALLTALK_BOT,
+    "insult": texts.SMALLTALK_INSULT,
+    "ack": texts.SMALLTALK_ACK,
+}
 
 
 @dataclass(frozen=True)
@@ -107,8 +118,10 @@ class Conversation:
         question = text.strip()
         known = record.lang or normalise_code(user.platform_lang)
         if not any(ch.isalnum() for ch in question):
-            return Outcome([self._plain(self.i18n(known or REFERENCE_LANGUAGE),
-                                        texts.EMPTY_MESSAGE)])
+            t_empty = self.i18n(known or REFERENCE_LANGUAGE)
+            if route(question).name == "smalltalk":
+                return Outcome([self._plain(t_empty, texts.SMALLTALK_ACK, with_menu=True)])
+            return Outcome([self._plain(t_empty, texts.EMPTY_MESSAGE)])
         t_known = self.i18n(known or REFERENCE_LANGUAGE)
         pending = await self.storage.pending(pid)
         if self.guide.available:
@@ -125,6 +138,11 @@ class Conversation:
             question = question[:MAX_QUESTION_CHARS]
             notes.append(self._plain(self.i18n(known or REFERENCE_LANGUAGE), texts.TOO_LONG))
         knowledge = self.knowledge
+        first = route(question)
+        if first.name != "faq":
+            outcome = await self._safety(pid, record, known, question, first)
+            outcome.messages[:0] = notes
+            return outcome
         result = knowledge.matcher.match(question, known)
         lang = known or result.detected_lang or REFERENCE_LANGUAGE
         t = self.i18n(lang)
@@ -206,6 +224,40 @@ class Conversation:
                     return Outcome([self._plain(t, texts.FEEDBACK_SORRY, with_menu=True)],
                                    toast=t(texts.FEEDBACK_THANKS))
         return Outcome([self._menu(t, texts.EXPIRED_BUTTON)])
+
+    async def _safety(self, pid: str, record: UserRecord, known: str | None, question: str,
+                      first: Route) -> Outcome:
+        """What a message needs before any FAQ answer (see `bot.safety`).
+
+        A crisis card comes first; if the message also asks something the matcher answers
+        confidently, that answer follows, so a false alarm costs one extra message. Crisis
+        messages are never logged: they stay out of the question log, the unanswered
+        clustering and FAQ drafts.
+        """
+        knowledge = self.knowledge
+        if first.crisis is not None:
+            result = knowledge.matcher.match(question, known)
+            t = self.i18n(known or result.detected_lang or REFERENCE_LANGUAGE)
+            rows = ((button(t, texts.MENU_ADVISER, "adv:ask"),),) if self.handoff else ()
+            card = escape(knowledge.crisis.card(first.crisis, t.lang))
+            replies = [Message(bidi.line(card, t.lang), rows)]
+            entry = knowledge.content.entries.get(result.ids[0]) if result.ids else None
+            if result.decision == "answer" and entry is not None:
+                replies.append(self._answer(t, entry, None))
+            return Outcome(replies)
+        t = self.i18n(known or detect_language(question) or REFERENCE_LANGUAGE)
+        if first.name == "human":
+            if self.handoff is not None:
+                return await self.handoff.ask(pid, t)
+            body = bidi.line(t.html(texts.HUMAN_IN_PERSON), t.lang)
+            advising = self.guide.next_advising_note(t, record.municipality)
+            rows: tuple[tuple[Button, ...], ...] = ()
+            if advising is not None:
+                body += "\n\n" + advising
+            elif self.guide.available:
+                rows = ((button(t, texts.MENU_MEET_ADVISER, "menu:meet"),),)
+            return Outcome([Message(body, rows)])
+        return Outcome([self._plain(t, SMALLTALK_REPLIES[first.kind], with_menu=True)])
 
     def _forget_prompt(self, t: Translator) -> Message:
         return Message(bidi.line(t.html(texts.FORGET_CONFIRM), t.lang),

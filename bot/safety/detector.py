@@ -12,6 +12,7 @@ as close as the nearest ordinary one wins (measured on the safety benchmark, see
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -125,8 +126,9 @@ def route(text: str) -> Route:
     """The route of one message; "faq" when nothing in it needs more than the FAQ."""
     words = tokens(text)
     if not words:
-        # Only emoji or punctuation: a reaction (👍, 🙏), answered as small talk.
-        return Route("smalltalk", "ack") if text.strip() else FAQ
+        # Only emoji: a reaction (👍, 🙏), answered as small talk. Only "?!" is not.
+        emoji = any(unicodedata.category(ch) == "So" for ch in text)
+        return Route("smalltalk", "ack") if emoji else FAQ
     short = len(words) <= MAX_SMALLTALK_WORDS
     folded = fold(text)
     joke = bool(_patterns()["joke"].search(folded))
