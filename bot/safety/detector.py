@@ -94,12 +94,15 @@ def _examples() -> _Examples:
     return _Examples()
 
 
-def _by_pattern(folded: str, short: bool, joke: bool) -> Route | None:
+def _by_pattern(folded: str, short: bool, joke: bool, hours: bool) -> Route | None:
     patterns = _patterns()
     for kind in CRISIS_KINDS:
         if (kind == "emergency" or not joke) and patterns[kind].search(folded):
             return Route(f"crisis:{kind}", kind)
-    if patterns["human"].search(folded) and not patterns["hours"].search(folded):
+    if short and patterns["smalltalk:bot"].search(folded):
+        return Route("smalltalk", "bot")
+    if not hours and (patterns["human"].search(folded)
+                      or short and patterns["human:short"].search(folded)):
         return Route("human")
     if short:
         for kind in SMALLTALK_KINDS:
@@ -108,14 +111,15 @@ def _by_pattern(folded: str, short: bool, joke: bool) -> Route | None:
     return None
 
 
-def _by_example(text: str, short: bool, joke: bool) -> Route:
+def _by_example(text: str, short: bool, joke: bool, hours: bool) -> Route:
     near = _examples().nearest(shared_encoder().queries([text])[0])
     ordinary = near["none"]
     crisis = max(CRISIS_KINDS, key=lambda k: near[k])
     if (not joke and near[crisis] >= MIN_SIMILARITY
             and near[crisis] >= ordinary):
         return Route(f"crisis:{crisis}", crisis)
-    if near["human"] >= MIN_SIMILARITY and near["human"] > ordinary + INTENT_MARGIN:
+    if (not hours and near["human"] >= MIN_SIMILARITY
+            and near["human"] > ordinary + INTENT_MARGIN):
         return Route("human")
     if short and near["smalltalk"] > ordinary + INTENT_MARGIN:
         return Route("smalltalk", "greeting")
@@ -131,5 +135,8 @@ def route(text: str) -> Route:
         return Route("smalltalk", "ack") if emoji else FAQ
     short = len(words) <= MAX_SMALLTALK_WORDS
     folded = fold(text)
+    # Said in jest ("killing me 😅") or asking the advisers' hours: see patterns.txt.
     joke = bool(_patterns()["joke"].search(folded))
-    return _by_pattern(folded, short, joke) or _by_example(text, short, joke)
+    hours = bool(_patterns()["hours"].search(folded))
+    return (_by_pattern(folded, short, joke, hours)
+            or _by_example(text, short, joke, hours))
