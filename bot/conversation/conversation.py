@@ -238,7 +238,11 @@ class Conversation:
         if first.crisis is not None:
             result = knowledge.matcher.match(question, known)
             t = self.i18n(known or result.detected_lang or REFERENCE_LANGUAGE)
-            rows = ((button(t, texts.MENU_ADVISER, "adv:ask"),),) if self.handoff else ()
+            rows: tuple[tuple[Button, ...], ...] = ()
+            if self.handoff is not None:
+                # Kept like an unanswered question: the person may send it to an adviser.
+                await self.handoff.remember_unanswered(pid, question)
+                rows = ((button(t, texts.MENU_ADVISER, "adv:urgent"),),)
             card = escape(knowledge.crisis.card(first.crisis, t.lang))
             replies = [Message(bidi.line(card, t.lang), rows)]
             entry = knowledge.content.entries.get(result.ids[0]) if result.ids else None
@@ -251,7 +255,7 @@ class Conversation:
                 return await self.handoff.ask(pid, t)
             body = bidi.line(t.html(texts.HUMAN_IN_PERSON), t.lang)
             advising = self.guide.next_advising_note(t, record.municipality)
-            rows: tuple[tuple[Button, ...], ...] = ()
+            rows = ()
             if advising is not None:
                 body += "\n\n" + advising
             elif self.guide.available:

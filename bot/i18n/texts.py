@@ -254,3 +254,8 @@ SMALLTALK_ACK = N_("👍 Ask me anything about life in Finland.")
 HUMAN_IN_PERSON = N_(
     "Advisers do not answer in this chat, but you can meet an adviser in person."
 )
+DESK_URGENT = N_("🚨 URGENT: the person was shown crisis help before asking.")
+URGENT_AFTER_HOURS = N_(
+    "Advisers are not at work right now. If you are in danger, call 112 now. The helplines "
+    "in the message above answer day and night."
+)

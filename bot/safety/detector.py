@@ -102,7 +102,7 @@ def _by_pattern(folded: str, short: bool, joke: bool, hours: bool) -> Route | No
     if short and patterns["smalltalk:bot"].search(folded):
         return Route("smalltalk", "bot")
     if not hours and (patterns["human"].search(folded)
-                      or short and patterns["human:short"].search(folded)):
+                      or (short and patterns["human:short"].search(folded))):
         return Route("human")
     if short:
         for kind in SMALLTALK_KINDS:

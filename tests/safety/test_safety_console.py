@@ -88,7 +88,7 @@ async def test_crisis_card_offers_an_adviser_and_then_answers_the_question(
         user, "How do I get a Kela card? My husband hits me.")
     card, answer = outcome.messages
     assert "080 005 005" in card.html
-    assert [b.data for row in card.buttons for b in row] == ["adv:ask"]
+    assert [b.data for row in card.buttons for b in row] == ["adv:urgent"]
     assert "Kela card" in answer.html
     # Crisis messages are never logged: no feedback buttons point at a logged question.
     assert not any(b.data.startswith("fb:") for row in answer.buttons for b in row)
