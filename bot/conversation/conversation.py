@@ -29,6 +29,8 @@ from bot.storage.usage import Usage
 #: Longest message matched in full; the rest of a longer story is cut (with a note).
 MAX_QUESTION_CHARS = 2000
 LANGUAGE_PAYLOAD_PREFIX = "lang-"
+#: A message this long that gets only suggestions is a personal story: offer an adviser.
+LONG_STORY_WORDS = 30
 #: The reply to each kind of small talk (`bot.safety.detector.SMALLTALK_KINDS`).
 SMALLTALK_REPLIES = {
     "greeting": texts.SMALLTALK_GREETING,
@@ -161,6 +163,9 @@ class Conversation:
         if self.handoff is not None and result.decision != "answer":
             await self.handoff.remember_unanswered(pid, question)
         reply = self._reply_to_match(t, knowledge, result, question_id, record.municipality)
+        if result.decision == "suggest" and len(question.split()) >= LONG_STORY_WORDS:
+            # A long personal story the FAQ does not answer for sure: a person may help more.
+            reply = Message(reply.html, (*reply.buttons, *self._adviser_offer(t, "adv:ask")))
         return Outcome([*notes, reply])
 
     async def button(self, user: User, data: str) -> Outcome:
@@ -221,7 +226,9 @@ class Conversation:
                     await self.usage.feedback(t.lang, entry.topic if entry else None, helpful)
                     if helpful:
                         return Outcome(toast=t(texts.FEEDBACK_THANKS))
-                    return Outcome([self._plain(t, texts.FEEDBACK_SORRY, with_menu=True)],
+                    sorry = self._plain(t, texts.FEEDBACK_SORRY, with_menu=True)
+                    offer = self._adviser_offer(t, "adv:start")
+                    return Outcome([Message(sorry.html, (*offer, *sorry.buttons))],
                                    toast=t(texts.FEEDBACK_THANKS))
         return Outcome([self._menu(t, texts.EXPIRED_BUTTON)])
 
@@ -262,6 +269,14 @@ class Conversation:
                 rows = ((button(t, texts.MENU_MEET_ADVISER, "menu:meet"),),)
             return Outcome([Message(body, rows)])
         return Outcome([self._plain(t, SMALLTALK_REPLIES[first.kind], with_menu=True)])
+
+    def _adviser_offer(self, t: Translator, data: str) -> tuple[tuple[Button, ...], ...]:
+        """A button to a person: the hand-off if there is one, else the in-person advising."""
+        if self.handoff is not None:
+            return ((button(t, texts.MENU_ADVISER, data),),)
+        if self.guide.available:
+            return ((button(t, texts.MENU_MEET_ADVISER, "menu:meet"),),)
+        return ()
 
     def _forget_prompt(self, t: Translator) -> Message:
         return Message(bidi.line(t.html(texts.FORGET_CONFIRM), t.lang),
