@@ -250,6 +250,7 @@ class Conversation:
                 # Kept like an unanswered question: the person may send it to an adviser.
                 await self.handoff.remember_unanswered(pid, question)
                 rows = ((button(t, texts.MENU_ADVISER, "adv:urgent"),),)
+            await self.usage.crisis_shown(first.crisis)
             card = escape(knowledge.crisis.card(first.crisis, t.lang))
             replies = [Message(bidi.line(card, t.lang), rows)]
             entry = knowledge.content.entries.get(result.ids[0]) if result.ids else None

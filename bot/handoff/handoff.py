@@ -416,7 +416,7 @@ class Handoff:
             answered=shown["answered"], suggested=shown["suggested"], none=shown["no_answer"],
             up=shown["helpful"], down=shown["not_helpful"], tickets=shown["tickets"],
             open=str(open_now), reply=shown["median_reply"],
-        ))
+        ) + "\n" + d.html(texts.DESK_STATS_CRISIS, count=shown["crisis_cards"]))
 
     def _within(self, upper: int | None) -> str:
         """A reply-time bucket's bound in the advisers' language ("4 tuntia")."""

@@ -259,3 +259,4 @@ URGENT_AFTER_HOURS = N_(
     "Advisers are not at work right now. If you are in danger, call 112 now. The helplines "
     "in the message above answer day and night."
 )
+DESK_STATS_CRISIS = N_("Crisis help shown: {count}")

@@ -113,6 +113,9 @@ async def seed(storage: Storage, usage: Usage, clock: Clock) -> None:
         await usage.ticket_replied("ru", seconds)
     for _ in range(7):
         await usage.directory_viewed("ar", "jyvaskyla", "language-cafe")
+    for category, count in (("suicide", 6), ("violence", 2), ("emergency", 5)):
+        for _ in range(count):
+            await usage.crisis_shown(category)
     clock.set(4, 7)
     for number in range(10, 20):
         await act(f"m{number}", "ru", "kuopio")
@@ -209,6 +212,10 @@ async def test_outcomes_handoffs_and_directory(db: str) -> None:
     views = table(report, "directory_views.csv")
     assert views["language-cafe"][1:] == ["Language café", "7"]
     assert "Half of first replies within</dt><dd>15–60 min" in report.html
+    crisis = table(report, "crisis_help.csv")
+    # 2 is hidden, so the next smallest (5) is too; 6 and the total stay.
+    assert [crisis[k][2] for k in ("suicide", "violence", "emergency", "exploitation")] == [
+        "6", "<5", "x", "0"]
 
 
 async def test_published_headline_for_stats_hides_small_counts(db: str) -> None:
@@ -217,7 +224,8 @@ async def test_published_headline_for_stats_hides_small_counts(db: str) -> None:
     assert published(stats) == {
         "new_people": "28", "people_months": "38", "questions": "29", "answered": "29",
         "suggested": "0", "no_answer": "0", "helpful": "x", "not_helpful": "<5",
-        "tickets": "6", "replies": "6", "directory_views": "7", "answered_share": "100 %",
+        "tickets": "6", "replies": "6", "directory_views": "7", "crisis_cards": "13",
+        "answered_share": "100 %",
         "helpful_share": "–", "median_reply": "15–60 min", "mean_reply": "23 min",
     }
 
