@@ -94,6 +94,13 @@ def _examples() -> _Examples:
     return _Examples()
 
 
+def load() -> None:
+    """Compile the patterns and encode the examples now, at start-up: otherwise the first
+    message after a start waits for it (seconds on a busy machine)."""
+    _patterns()
+    _examples()
+
+
 def _by_pattern(folded: str, short: bool, joke: bool, hours: bool) -> Route | None:
     patterns = _patterns()
     for kind in CRISIS_KINDS:
