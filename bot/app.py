@@ -19,7 +19,6 @@ from bot.i18n.languages import native_name
 from bot.i18n.replies import Message, escape
 from bot.knowledge.knowledge import Knowledge
 from bot.knowledge.reloader import ContentReloader
-from bot.safety import detector as safety
 from bot.storage.storage import MEMORY, Storage, load_or_create_key
 from bot.storage.usage import Usage
 from bot.tools.report import published
@@ -61,7 +60,6 @@ class Neuvo:
         """Load and check everything before the first user is served; fail loudly if not."""
         settings = self.settings
         knowledge = self._preloaded or Knowledge.load(settings.content_dir)
-        safety.load()
         # An in-memory database lives only for this run, so its pseudonyms need no lasting key.
         key = (secrets.token_bytes(32) if settings.db_path == MEMORY
                else load_or_create_key(settings.key_path))

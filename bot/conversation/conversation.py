@@ -20,7 +20,7 @@ from bot.knowledge.knowledge import Knowledge
 from bot.local_guide.guide import LocalGuide
 from bot.matching.langid import detect_language
 from bot.matching.matcher import MatchResult
-from bot.safety.detector import Route, route
+from bot.safety.detector import Route
 from bot.storage.privacy import mask_personal_data
 from bot.storage.retention import DEFAULT_RETENTION_DAYS
 from bot.storage.storage import Storage, UserRecord
@@ -121,7 +121,7 @@ class Conversation:
         known = record.lang or normalise_code(user.platform_lang)
         if not any(ch.isalnum() for ch in question):
             t_empty = self.i18n(known or REFERENCE_LANGUAGE)
-            if route(question).name == "smalltalk":
+            if self.knowledge.safety.route(question).name == "smalltalk":
                 return Outcome([self._plain(t_empty, texts.SMALLTALK_ACK, with_menu=True)])
             return Outcome([self._plain(t_empty, texts.EMPTY_MESSAGE)])
         t_known = self.i18n(known or REFERENCE_LANGUAGE)
@@ -140,7 +140,7 @@ class Conversation:
             question = question[:MAX_QUESTION_CHARS]
             notes.append(self._plain(self.i18n(known or REFERENCE_LANGUAGE), texts.TOO_LONG))
         knowledge = self.knowledge
-        first = route(question)
+        first = knowledge.safety.route(question)
         if first.name != "faq":
             outcome = await self._safety(pid, record, known, question, first)
             outcome.messages[:0] = notes

@@ -16,6 +16,7 @@ from bot.content.loader import validate_content
 from bot.content.yamlfile import ContentInvalid, Report
 from bot.local_guide.directory import Directory, validate_directory
 from bot.matching.matcher import Matcher
+from bot.safety.detector import Detector
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class Knowledge:
     directory: Directory
     #: Crisis help (`crisis.yaml`), reloaded with the rest so advisers' fixes go live.
     crisis: CrisisHelp
+    #: The safety step, knowing this content's questions as ordinary ones.
+    safety: Detector
 
     @classmethod
     def load(cls, folder: Path) -> Knowledge:
@@ -32,7 +35,10 @@ class Knowledge:
         content, directory, report = validate_all(folder)
         if content is None or directory is None:
             raise ContentInvalid(report)
-        return cls(content, Matcher.from_content(content), directory, load_crisis(folder))
+        questions = [text.question for entry in content.entries.values()
+                     for text in entry.texts.values()]
+        return cls(content, Matcher.from_content(content), directory, load_crisis(folder),
+                   Detector(questions))
 
 
 def validate_all(folder: Path) -> tuple[ContentSet | None, Directory | None, Report]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -73,14 +74,33 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             for name, lines in _sections(DATA / "patterns.txt").items() if lines}
 
 
-class _Examples:
-    """The example messages, encoded once per process on first use."""
+#: Vectors of texts already encoded in this process: a content reload re-encodes only what
+#: advisers changed, and tests that load the same content share the work.
+_VECTORS: dict[str, Vectors] = {}
 
-    def __init__(self) -> None:
+
+def _encoded(texts: Sequence[str]) -> Vectors:
+    missing = [t for t in dict.fromkeys(texts) if t not in _VECTORS]
+    if missing:
+        _VECTORS.update(zip(missing, shared_encoder().queries(missing), strict=True))
+    return np.stack([_VECTORS[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)
+
+
+class Detector:
+    """The safety step for one content set.
+
+    `ordinary` are the FAQ's own questions: a message close to one of them is an FAQ
+    question, however crisis-like its words ("insurance for my flat", "help with rent"),
+    so they join the ordinary examples.
+    """
+
+    def __init__(self, ordinary: Sequence[str] = ()) -> None:
         rows = [(label, text) for label, texts in _sections(DATA / "exemplars.txt").items()
                 for text in texts]
+        rows += [("none", text) for text in ordinary]
         self.labels = np.array([label for label, _ in rows])
-        self.vectors: Vectors = shared_encoder().queries([text for _, text in rows])
+        self.vectors = _encoded([text for _, text in rows])
+        _patterns()
 
     def nearest(self, query: Vectors) -> dict[str, float]:
         """The best similarity per label."""
@@ -88,17 +108,34 @@ class _Examples:
         return {str(label): float(sims[self.labels == label].max())
                 for label in np.unique(self.labels)}
 
+    def route(self, text: str) -> Route:
+        """The route of one message; "faq" when nothing in it needs more than the FAQ."""
+        words = tokens(text)
+        if not words:
+            # Only emoji: a reaction (👍, 🙏), answered as small talk. Only "?!" is not.
+            emoji = any(unicodedata.category(ch) == "So" for ch in text)
+            return Route("smalltalk", "ack") if emoji else FAQ
+        short = len(words) <= MAX_SMALLTALK_WORDS
+        folded = fold(text)
+        # Said in jest ("killing me 😅") or asking the advisers' hours: see patterns.txt.
+        joke = bool(_patterns()["joke"].search(folded))
+        hours = bool(_patterns()["hours"].search(folded))
+        return (_by_pattern(folded, short, joke, hours)
+                or self._by_example(text, short, joke, hours))
 
-@cache
-def _examples() -> _Examples:
-    return _Examples()
-
-
-def load() -> None:
-    """Compile the patterns and encode the examples now, at start-up: otherwise the first
-    message after a start waits for it (seconds on a busy machine)."""
-    _patterns()
-    _examples()
+    def _by_example(self, text: str, short: bool, joke: bool, hours: bool) -> Route:
+        near = self.nearest(shared_encoder().queries([text])[0])
+        ordinary = near["none"]
+        crisis = max(CRISIS_KINDS, key=lambda k: near[k])
+        if (not joke and near[crisis] >= MIN_SIMILARITY
+                and near[crisis] >= ordinary):
+            return Route(f"crisis:{crisis}", crisis)
+        if (not hours and near["human"] >= MIN_SIMILARITY
+                and near["human"] > ordinary + INTENT_MARGIN):
+            return Route("human")
+        if short and near["smalltalk"] > ordinary + INTENT_MARGIN:
+            return Route("smalltalk", "greeting")
+        return FAQ
 
 
 def _by_pattern(folded: str, short: bool, joke: bool, hours: bool) -> Route | None:
@@ -116,34 +153,3 @@ def _by_pattern(folded: str, short: bool, joke: bool, hours: bool) -> Route | No
             if patterns[f"smalltalk:{kind}"].search(folded):
                 return Route("smalltalk", kind)
     return None
-
-
-def _by_example(text: str, short: bool, joke: bool, hours: bool) -> Route:
-    near = _examples().nearest(shared_encoder().queries([text])[0])
-    ordinary = near["none"]
-    crisis = max(CRISIS_KINDS, key=lambda k: near[k])
-    if (not joke and near[crisis] >= MIN_SIMILARITY
-            and near[crisis] >= ordinary):
-        return Route(f"crisis:{crisis}", crisis)
-    if (not hours and near["human"] >= MIN_SIMILARITY
-            and near["human"] > ordinary + INTENT_MARGIN):
-        return Route("human")
-    if short and near["smalltalk"] > ordinary + INTENT_MARGIN:
-        return Route("smalltalk", "greeting")
-    return FAQ
-
-
-def route(text: str) -> Route:
-    """The route of one message; "faq" when nothing in it needs more than the FAQ."""
-    words = tokens(text)
-    if not words:
-        # Only emoji: a reaction (👍, 🙏), answered as small talk. Only "?!" is not.
-        emoji = any(unicodedata.category(ch) == "So" for ch in text)
-        return Route("smalltalk", "ack") if emoji else FAQ
-    short = len(words) <= MAX_SMALLTALK_WORDS
-    folded = fold(text)
-    # Said in jest ("killing me 😅") or asking the advisers' hours: see patterns.txt.
-    joke = bool(_patterns()["joke"].search(folded))
-    hours = bool(_patterns()["hours"].search(folded))
-    return (_by_pattern(folded, short, joke, hours)
-            or _by_example(text, short, joke, hours))

@@ -18,7 +18,7 @@ from pathlib import Path
 from bot.content.model import GlossaryTerm
 from bot.i18n.languages import LANGUAGES
 from bot.matching.matcher import Document, Matcher
-from bot.safety.detector import CRISIS_KINDS, route
+from bot.safety.detector import CRISIS_KINDS, Detector
 
 #: `expected` values of the safety benchmark: a route, not an entry id.
 SAFETY_EXPECTED = frozenset((*CRISIS_KINDS, "human", "smalltalk", "none"))
@@ -109,7 +109,8 @@ _HEADER = (
 )
 
 
-def evaluate(matcher: Matcher, queries: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+def evaluate(matcher: Matcher, queries: Sequence[dict[str, object]],
+             safety: Detector) -> list[dict[str, object]]:
     """One prediction record per query (the format of the predictions file)."""
     predictions = []
     for query in queries:
@@ -127,7 +128,7 @@ def evaluate(matcher: Matcher, queries: Sequence[dict[str, object]]) -> list[dic
                 "ranked": [c.id for c in result.ranked],
                 "detected_lang": result.detected_lang or "fi",
                 "ms": round(ms, 3),
-                "route": route(text).name,
+                "route": safety.route(text).name,
             }
         )
     return predictions
@@ -198,8 +199,11 @@ def run_eval(
 ) -> str:
     """Build the matcher from ``corpus``, answer ``queries`` without a language hint, write
     the predictions (if a path is given) and return the summary table."""
-    matcher = Matcher(load_corpus(corpus), glossary)
-    records = evaluate(matcher, load_queries(queries))
+    documents = load_corpus(corpus)
+    matcher = Matcher(documents, glossary)
+    # As in the bot: the corpus's own questions are ordinary questions for the safety step.
+    safety = Detector([doc.question for doc in documents])
+    records = evaluate(matcher, load_queries(queries), safety)
     if predictions is not None:
         with Path(predictions).open("w", encoding="utf-8") as handle:
             for record in records:

@@ -45,7 +45,7 @@ async def test_a_long_story_with_only_suggestions_offers_an_adviser(conv: Conver
         "en",
     )
     conv.knowledge = Knowledge(content, matcher, conv.knowledge.directory,
-                               conv.knowledge.crisis)
+                               conv.knowledge.crisis, conv.knowledge.safety)
     user = User("story", platform_lang="en", chat_id=2)
     long_reply = await conv.text(user, STORY)
     assert "adv:ask" in [d for _, d in all_buttons(long_reply)]

@@ -84,7 +84,7 @@ async def test_suggestion_offers_choices_and_records_the_pick(conv: Conversation
         (Candidate("kela-card", 0.5), Candidate("tax-card", 0.45)), "en",
     )
     conv.knowledge = Knowledge(content, matcher, conv.knowledge.directory,
-                               conv.knowledge.crisis)
+                               conv.knowledge.crisis, conv.knowledge.safety)
     user = User("s", platform_lang="en")
     outcome = await conv.text(user, "card")
     message = only(outcome)

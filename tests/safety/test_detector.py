@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety.detector import route
+from bot.safety.detector import Route
+from tests.conftest import bundled_knowledge
 
 CASES = [
     ("I am going to take my own life tonight", "crisis:suicide"),
@@ -29,6 +30,11 @@ CASES = [
     ("How do I get a Kela card?", "faq"),
     ("mistä saan verokortin", "faq"),
 ]
+
+
+def route(text: str) -> Route:
+    """As the bot routes with the bundled content."""
+    return bundled_knowledge().safety.route(text)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES)

@@ -15,7 +15,6 @@ from bot.console.chat import ConsoleChat
 from bot.conversation.conversation import Conversation, User
 from bot.i18n import texts
 from bot.i18n.replies import html_to_text
-from bot.safety.detector import route
 from tests.conftest import make_neuvo, make_settings
 
 #: lang -> (suicidal thoughts, greeting, "are you a bot", "I want a human")
@@ -75,6 +74,7 @@ async def test_console_conversation_each_route(conversation: Conversation, lang:
     assert plain(conversation, lang, texts.NO_ANSWER).splitlines()[0] not in shown
     kela = conversation.knowledge.content.entries["kela-card"].texts[lang].answer
     assert kela.splitlines()[0] in shown
+    route = conversation.knowledge.safety.route
     assert [route(m).name for m in (crisis, greeting, bot, human)] == [
         "crisis:suicide", "smalltalk", "smalltalk", "human"]
 
