@@ -31,6 +31,8 @@ SMALLTALK_KINDS = ("bot", "insult", "thanks", "goodbye", "greeting", "ack")
 MAX_SMALLTALK_WORDS = 6
 #: Below this cosine similarity an example says nothing about the message.
 MIN_SIMILARITY = 0.87
+#: The longest text given to the encoder (the patterns read all of a message).
+ENCODED_CHARS = 400
 #: Human and small talk from the encoder need a clear lead over an ordinary question.
 INTENT_MARGIN = 0.01
 
@@ -124,6 +126,11 @@ class Detector:
                 or self._by_example(text, short, joke, hours))
 
     def _by_example(self, text: str, short: bool, joke: bool, hours: bool) -> Route:
+        if len(text) > ENCODED_CHARS:
+            # A long story: its opening and its end carry the need (a farewell comes last);
+            # encoding all of it would cost seconds for nothing the patterns did not see.
+            half = ENCODED_CHARS // 2
+            text = f"{text[:half]} … {text[-half:]}"
         near = self.nearest(shared_encoder().queries([text])[0])
         ordinary = near["none"]
         crisis = max(CRISIS_KINDS, key=lambda k: near[k])
