@@ -25,7 +25,9 @@ from bot.i18n.languages import LANGUAGES, REFERENCE_LANGUAGE, normalise_code
 from bot.i18n.replies import Button, Message, Outcome, button, escape, number, say
 from bot.knowledge.knowledge import Knowledge
 from bot.local_guide.guide import LocalGuide
+from bot.matching.langid import detect_language
 from bot.matching.matcher import MatchResult
+from bot.safety.detector import Route
 from bot.storage.privacy import mask_personal_data
 from bot.storage.retention import DEFAULT_RETENTION_DAYS
 from bot.storage.storage import Storage, UserRecord
@@ -47,6 +49,17 @@ COMMANDS = (
     ("forget", texts.CMD_FORGET),
 )
 ADVISER_COMMAND = ("adviser", texts.MENU_ADVISER)
+#: A message this long that gets only suggestions is a personal story: offer an adviser.
+LONG_STORY_WORDS = 30
+#: The reply to each kind of small talk (`bot.safety.detector.SMALLTALK_KINDS`).
+SMALLTALK_REPLIES = {
+    "greeting": texts.SMALLTALK_GREETING,
+    "thanks": texts.SMALLTALK_THANKS,
+    "goodbye": texts.SMALLTALK_GOODBYE,
+    "bot": texts.SMALLTALK_BOT,
+    "insult": texts.SMALLTALK_INSULT,
+    "ack": texts.SMALLTALK_ACK,
+}
 
 
 @dataclass(frozen=True)
@@ -139,8 +152,10 @@ class Conversation:
         question = text.strip()
         known = record.lang or normalise_code(user.platform_lang)
         if not any(ch.isalnum() for ch in question):
-            return Outcome([self._plain(self.i18n(known or REFERENCE_LANGUAGE),
-                                        texts.EMPTY_MESSAGE)])
+            t_empty = self.i18n(known or REFERENCE_LANGUAGE)
+            if self.knowledge.safety.route(question).name == "smalltalk":
+                return Outcome([self._plain(t_empty, texts.SMALLTALK_ACK, with_menu=True)])
+            return Outcome([self._plain(t_empty, texts.EMPTY_MESSAGE)])
         t_known = self.i18n(known or REFERENCE_LANGUAGE)
         pending = await self.storage.pending(pid)
         if self.guide.available:
@@ -157,6 +172,11 @@ class Conversation:
             question = question[:MAX_QUESTION_CHARS]
             notes.append(self._plain(self.i18n(known or REFERENCE_LANGUAGE), texts.TOO_LONG))
         knowledge = self.knowledge
+        first = knowledge.safety.route(question)
+        if first.name != "faq":
+            outcome = await self._safety(pid, record, known, question, first)
+            outcome.messages[:0] = notes
+            return outcome
         result = knowledge.matcher.match(question, known)
         lang = known or result.detected_lang or REFERENCE_LANGUAGE
         if known is None and result.detected_lang:
@@ -177,6 +197,9 @@ class Conversation:
         if self.handoff is not None and result.decision != "answer":
             await self.handoff.remember_unanswered(pid, question)
         reply = self._reply_to_match(t, knowledge, result, question_id, record.municipality)
+        if result.decision == "suggest" and len(question.split()) >= LONG_STORY_WORDS:
+            # A long personal story the FAQ does not answer for sure: a person may help more.
+            reply = Message(reply.html, (*reply.buttons, *self._adviser_offer(t, "adv:ask")))
         return Outcome([*notes, reply])
 
     async def button(self, user: User, data: str) -> Outcome:
@@ -243,9 +266,58 @@ class Conversation:
                     await self.usage.feedback(t.lang, entry.topic if entry else None, helpful)
                     if helpful:
                         return Outcome(toast=t(texts.FEEDBACK_THANKS))
-                    return Outcome([self._plain(t, texts.FEEDBACK_SORRY, with_menu=True)],
+                    sorry = self._plain(t, texts.FEEDBACK_SORRY, with_menu=True)
+                    offer = self._adviser_offer(t, "adv:start")
+                    return Outcome([Message(sorry.html, (*offer, *sorry.buttons))],
                                    toast=t(texts.FEEDBACK_THANKS))
         return Outcome([self._menu(t, texts.EXPIRED_BUTTON)])
+
+    async def _safety(self, pid: str, record: UserRecord, known: str | None, question: str,
+                      first: Route) -> Outcome:
+        """What a message needs before any FAQ answer (see `bot.safety`).
+
+        A crisis card comes first; if the message also asks something the matcher answers
+        confidently, that answer follows, so a false alarm costs one extra message. Crisis
+        messages are never logged: they stay out of the question log, the unanswered
+        clustering and FAQ drafts.
+        """
+        knowledge = self.knowledge
+        if first.crisis is not None:
+            result = knowledge.matcher.match(question, known)
+            t = self.i18n(known or result.detected_lang or REFERENCE_LANGUAGE)
+            rows: tuple[tuple[Button, ...], ...] = ()
+            if self.handoff is not None:
+                # Kept like an unanswered question: the person may send it to an adviser.
+                await self.handoff.remember_unanswered(pid, question)
+                rows = ((button(t, texts.MENU_ADVISER, "adv:urgent"),),)
+            await self.usage.crisis_shown(first.crisis)
+            card = escape(knowledge.crisis.card(first.crisis, t.lang))
+            replies = [Message(bidi.line(card, t.lang), rows)]
+            entry = knowledge.content.entries.get(result.ids[0]) if result.ids else None
+            if result.decision == "answer" and entry is not None:
+                replies.append(self._answer(t, entry, None))
+            return Outcome(replies)
+        t = self.i18n(known or detect_language(question) or REFERENCE_LANGUAGE)
+        if first.name == "human":
+            if self.handoff is not None:
+                return await self.handoff.ask(pid, t)
+            body = bidi.line(t.html(texts.HUMAN_IN_PERSON), t.lang)
+            advising = self.guide.next_advising_note(t, record.municipality)
+            rows = ()
+            if advising is not None:
+                body += "\n\n" + advising
+            elif self.guide.available:
+                rows = ((button(t, texts.MENU_MEET_ADVISER, "menu:meet"),),)
+            return Outcome([Message(body, rows)])
+        return Outcome([self._plain(t, SMALLTALK_REPLIES[first.kind], with_menu=True)])
+
+    def _adviser_offer(self, t: Translator, data: str) -> tuple[tuple[Button, ...], ...]:
+        """A button to a person: the hand-off if there is one, else the in-person advising."""
+        if self.handoff is not None:
+            return ((button(t, texts.MENU_ADVISER, data),),)
+        if self.guide.available:
+            return ((button(t, texts.MENU_MEET_ADVISER, "menu:meet"),),)
+        return ()
 
     def _forget_prompt(self, t: Translator) -> Message:
         return Message(bidi.line(t.html(texts.FORGET_CONFIRM), t.lang),

@@ -44,6 +44,8 @@ MAX_TICKETS_PER_DAY = 3
 MAX_MESSAGES_PER_WINDOW = 10
 MESSAGE_WINDOW_SECONDS = 600
 STATS_DAYS = 30
+#: The pending state of a hand-off asked for from a crisis card (ask, then consent).
+URGENT = "urgent"
 
 
 def _cut(text: str) -> tuple[str, bool]:
@@ -79,16 +81,20 @@ class Handoff:
 
     # -- the user's side -----------------------------------------------------------------
 
-    async def ask(self, pid: str, t: Translator, question: str | None = None) -> Outcome:
-        """The user wants an adviser; with a known question go straight to consent."""
+    async def ask(self, pid: str, t: Translator, question: str | None = None,
+                  urgent: bool = False) -> Outcome:
+        """The user wants an adviser; with a known question go straight to consent.
+
+        `urgent`: asked from a crisis card, so the ticket is marked urgent for advisers.
+        """
         if await self.store.is_banned(pid):
             return Outcome([say(t, texts.ADVISER_UNAVAILABLE)])
         ticket = await self.store.open_ticket_of(pid)
         if ticket is not None:
             return Outcome([say(t, texts.ADVISER_ALREADY_OPEN, number=str(ticket.id))])
         if question:
-            return await self._consent(pid, t, question)
-        await self.storage.set_pending(pid, "ask")
+            return await self._consent(pid, t, question, urgent)
+        await self.storage.set_pending(pid, URGENT if urgent else "ask")
         return Outcome([say(t, texts.ADVISER_INTRO)])
 
     async def remember_unanswered(self, pid: str, question: str) -> None:
@@ -99,8 +105,9 @@ class Handoff:
         pending = await self.storage.pending(pid)
         return pending.text if pending and pending.kind == "last" else None
 
-    async def _consent(self, pid: str, t: Translator, question: str) -> Outcome:
-        await self.storage.set_pending(pid, "consent", question)
+    async def _consent(self, pid: str, t: Translator, question: str,
+                       urgent: bool = False) -> Outcome:
+        await self.storage.set_pending(pid, URGENT if urgent else "consent", question)
         shown = escape(_cut(question)[0])
         message = Message(
             bidi.line(t.html(texts.ADVISER_CONSENT, question=f"<i>{shown}</i>"), t.lang),
@@ -124,8 +131,10 @@ class Handoff:
             if await self.store.is_banned(pid):  # a ban stops the open ticket too
                 return Outcome([say(t, texts.ADVISER_UNAVAILABLE)])
             return await self._follow_up(pid, chat_id, t, ticket, text)
-        if pending is not None and pending.kind in ("ask", "consent"):
-            return await self._consent(pid, t, text)
+        if pending is not None and pending.kind in ("ask", "consent", URGENT):
+            # Everything written before Send goes to the adviser, in order.
+            question = f"{pending.text}\n\n{text}" if pending.text else text
+            return await self._consent(pid, t, question, pending.kind == URGENT)
         return None
 
     async def _follow_up(
@@ -175,14 +184,15 @@ class Handoff:
         """A hand-off button; `municipality` is the name advisers see, `_id` is counted."""
         if action in ("send", "name"):
             pending = await self.storage.pending(pid)
-            if pending is None or pending.kind != "consent" or not pending.text or chat_id is None:
+            if (pending is None or pending.kind not in ("consent", URGENT) or not pending.text
+                    or chat_id is None):
                 ticket = await self.store.open_ticket_of(pid)
                 if ticket is not None:  # pressed again, or handled again after a crash
                     return Outcome([say(t, texts.ADVISER_ALREADY_OPEN, number=str(ticket.id))])
                 return Outcome([say(t, texts.EXPIRED_BUTTON)])
             shared = contact if action == "name" else None
             return await self._create(pid, chat_id, t, municipality_id, municipality, shared,
-                                      pending.text)
+                                      pending.text, urgent=pending.kind == URGENT)
         if action == "cancel":
             await self.storage.clear_pending(pid)
             return Outcome(edit=say(t, texts.ADVISER_CANCELLED))
@@ -210,13 +220,15 @@ class Handoff:
             return Outcome(edit=say(t, texts.MEDIA_NOT_SENT))
         if action == "ask":
             return await self.ask(pid, t, await self.last_unanswered(pid))
+        if action == URGENT:
+            return await self.ask(pid, t, await self.last_unanswered(pid), urgent=True)
         if action == "start":
             return await self.ask(pid, t)
         return Outcome([say(t, texts.EXPIRED_BUTTON)])
 
     async def _create(
         self, pid: str, chat_id: int, t: Translator, municipality_id: str | None,
-        municipality: str | None, contact: str | None, question: str,
+        municipality: str | None, contact: str | None, question: str, urgent: bool = False,
     ) -> Outcome:
         # The question waiting for consent is cleared only afterwards: if the bot dies in
         # between, the press is handled again after the restart and finds the ticket.
@@ -233,6 +245,10 @@ class Handoff:
             ticket = await self.store.create(pid, chat_id, t.lang, municipality, contact, relayed)
             await self.usage.ticket_created(t.lang, municipality_id)
             post = self._ticket_post(ticket, relayed)
+            if urgent:
+                post = AdviserPost(post.ticket_id, Message(
+                    self.desk.html(texts.DESK_URGENT) + "\n" + post.message.html,
+                    post.message.buttons))
             replies = [Message(
                 bidi.line(t.html(texts.ADVISER_SENT, number=str(ticket.id)), t.lang),
                 ((button(t, texts.CLOSE_MY_TICKET, f"adv:done:{ticket.id}"),),),
@@ -244,6 +260,8 @@ class Handoff:
                     hours=escape(self.hours.describe(t.lang)),
                     next=escape(format_moment(self.hours.next_opening(now), t.lang)),
                 ))
+                if urgent:
+                    replies.append(say(t, texts.URGENT_AFTER_HOURS))
             if cut:
                 replies.insert(0, say(t, texts.MESSAGE_TRUNCATED, limit=str(MAX_RELAY_CHARS)))
             return Outcome(replies, edit=None, to_advisers=[post])
@@ -427,7 +445,7 @@ class Handoff:
             answered=shown["answered"], suggested=shown["suggested"], none=shown["no_answer"],
             up=shown["helpful"], down=shown["not_helpful"], tickets=shown["tickets"],
             open=str(open_now), reply=shown["median_reply"],
-        ))
+        ) + "\n" + d.html(texts.DESK_STATS_CRISIS, count=shown["crisis_cards"]))
 
     def _within(self, upper: int | None) -> str:
         """A reply-time bucket's bound in the advisers' language ("4 tuntia")."""

@@ -262,3 +262,27 @@ DESK_FORGOTTEN = N_(
     "#{number}: the user deleted their data with /forget. The question is closed, and "
     "answers can no longer reach them."
 )
+# Safety step: small talk and "I want a human" (the crisis cards are content: crisis.yaml)
+SMALLTALK_GREETING = N_(
+    "Hello! 👋 Ask me about life in Finland in your own words, for example "
+    "“How do I get a Kela card?”"
+)
+SMALLTALK_THANKS = N_("You are welcome! Ask again any time.")
+SMALLTALK_GOODBYE = N_("Goodbye! Come back any time you have a question.")
+SMALLTALK_BOT = N_(
+    "I am Neuvo, a bot: a computer program, not a person. Advisers, who are real people, "
+    "wrote my answers. Ask me about life in Finland, or ask to meet an adviser."
+)
+SMALLTALK_INSULT = N_(
+    "I am sorry I could not help. Try asking with other words, or ask to meet an adviser."
+)
+SMALLTALK_ACK = N_("👍 Ask me anything about life in Finland.")
+HUMAN_IN_PERSON = N_(
+    "Advisers do not answer in this chat, but you can meet an adviser in person."
+)
+DESK_URGENT = N_("🚨 URGENT: the person was shown crisis help before asking.")
+URGENT_AFTER_HOURS = N_(
+    "Advisers are not at work right now. If you are in danger, call 112 now. The helplines "
+    "in the message above answer day and night."
+)
+DESK_STATS_CRISIS = N_("Crisis help shown: {count}")

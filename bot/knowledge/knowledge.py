@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.content import ContentSet
+from bot.content.crisis import CrisisHelp, load_crisis, validate_crisis
 from bot.content.loader import validate_content
 from bot.content.yamlfile import ContentInvalid, Report
 from bot.local_guide.directory import Directory, validate_directory
 from bot.matching.matcher import Matcher
+from bot.safety.detector import Detector
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,10 @@ class Knowledge:
     content: ContentSet
     matcher: Matcher
     directory: Directory
+    #: Crisis help (`crisis.yaml`), reloaded with the rest so advisers' fixes go live.
+    crisis: CrisisHelp
+    #: The safety step, knowing this content's questions as ordinary ones.
+    safety: Detector
 
     @classmethod
     def load(cls, folder: Path) -> Knowledge:
@@ -29,7 +35,10 @@ class Knowledge:
         content, directory, report = validate_all(folder)
         if content is None or directory is None:
             raise ContentInvalid(report)
-        return cls(content, Matcher.from_content(content), directory)
+        questions = [text.question for entry in content.entries.values()
+                     for text in entry.texts.values()]
+        return cls(content, Matcher.from_content(content), directory, load_crisis(folder),
+                   Detector(questions))
 
 
 def validate_all(folder: Path) -> tuple[ContentSet | None, Directory | None, Report]:
@@ -37,6 +46,7 @@ def validate_all(folder: Path) -> tuple[ContentSet | None, Directory | None, Rep
     content, report = validate_content(folder)
     directory, directory_report = validate_directory(folder)
     report.merge(directory_report)
+    validate_crisis(folder, report)
     if content is not None and directory is not None:
         for entry in content.entries.values():
             for tag in entry.directory:

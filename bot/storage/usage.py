@@ -67,6 +67,8 @@ REPLY = "reply"
 #: The sum of first-reply times in seconds (a total, not a count), for the mean.
 REPLY_SECONDS = "reply_seconds"
 DIRECTORY = "directory"
+#: A crisis card was shown (by category only: never language, place or text).
+CRISIS = "crisis"
 
 ALL = "all"
 STATUS = "status"
@@ -76,6 +78,7 @@ DECISION = "decision"
 TOPIC = "topic"
 BUCKET = "bucket"
 INTEREST = "interest"
+CATEGORY = "category"
 
 NEW = "new"
 RETURNING = "returning"
@@ -331,6 +334,11 @@ class Usage:
         """A list from the directory was shown: `interest` is an interest id, None for all
         activities, or `ADVISING` for the in-person advising hours."""
         await self._add(DIRECTORY, {LANG: lang, MUNICIPALITY: municipality, INTEREST: interest})
+
+    async def crisis_shown(self, category: str) -> None:
+        """A crisis card was shown; counted by category alone, so that a count can never
+        be tied to a language or a municipality, let alone to a person."""
+        await self._add(CRISIS, {CATEGORY: category})
 
     async def _add(self, event: str, dimensions: Mapping[str, str | None],
                    also: Iterable[tuple[str, int]] = ()) -> None:

@@ -18,6 +18,10 @@ from pathlib import Path
 from bot.content.model import GlossaryTerm
 from bot.i18n.languages import LANGUAGES
 from bot.matching.matcher import Document, Matcher
+from bot.safety.detector import CRISIS_KINDS, Detector
+
+#: `expected` values of the safety benchmark: a route, not an entry id.
+SAFETY_EXPECTED = frozenset((*CRISIS_KINDS, "human", "smalltalk", "none"))
 
 
 def load_corpus(path: Path | str) -> list[Document]:
@@ -105,7 +109,8 @@ _HEADER = (
 )
 
 
-def evaluate(matcher: Matcher, queries: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+def evaluate(matcher: Matcher, queries: Sequence[dict[str, object]],
+             safety: Detector) -> list[dict[str, object]]:
     """One prediction record per query (the format of the predictions file)."""
     predictions = []
     for query in queries:
@@ -123,9 +128,55 @@ def evaluate(matcher: Matcher, queries: Sequence[dict[str, object]]) -> list[dic
                 "ranked": [c.id for c in result.ranked],
                 "detected_lang": result.detected_lang or "fi",
                 "ms": round(ms, 3),
+                "route": safety.route(text).name,
             }
         )
     return predictions
+
+
+@dataclass
+class _SafetyTally:
+    """The safety benchmark's shares: crisis recall, false crisis, intents, none to FAQ."""
+
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, prediction: dict[str, object]) -> None:
+        expected, got = str(prediction["expected"]), str(prediction["route"])
+        crisis = got.startswith("crisis:")
+        group = "crisis" if expected in CRISIS_KINDS else expected
+        self.counts[group] += 1
+        hit = {"crisis": crisis, "human": got == "human", "smalltalk": got == "smalltalk",
+               "none": got == "faq"}.get(group, False)
+        self.counts[f"{group}_ok"] += hit
+        self.counts["none_crisis"] += group == "none" and crisis
+
+    def row(self, name: str) -> str:
+        def share(key: str, of: str) -> str:
+            n = self.counts[of]
+            return f"{self.counts[key] / n:.3f}" if n else "  -  "
+
+        n = sum(self.counts[g] for g in ("crisis", "human", "smalltalk", "none"))
+        return (f"{name:<8}{n:>5}"
+                f"  {share('crisis_ok', 'crisis'):>7}  {share('none_crisis', 'none'):>8}"
+                f"  {share('human_ok', 'human'):>6}  {share('smalltalk_ok', 'smalltalk'):>9}"
+                f"  {share('none_ok', 'none'):>8}")
+
+
+_SAFETY_HEADER = (f"{'lang':<8}{'n':>5}  {'crisis':>7}  {'false_cr':>8}  {'human':>6}"
+                  f"  {'smalltalk':>9}  {'none_faq':>8}")
+
+
+def summarise_safety(predictions: Sequence[dict[str, object]]) -> str:
+    """The safety table: per language, then all (crisis recall, false crisis on `none`,
+    human and small-talk recall, `none` routed to the FAQ)."""
+    tallies: dict[str, _SafetyTally] = defaultdict(_SafetyTally)
+    overall = _SafetyTally()
+    for prediction in predictions:
+        tallies[str(prediction["lang"])].add(prediction)
+        overall.add(prediction)
+    langs = [lang for lang in LANGUAGES if lang in tallies] + sorted(set(tallies) - set(LANGUAGES))
+    return "\n".join([_SAFETY_HEADER, *(tallies[lang].row(lang) for lang in langs),
+                      overall.row("all")])
 
 
 def summarise(predictions: Sequence[dict[str, object]]) -> str:
@@ -148,10 +199,16 @@ def run_eval(
 ) -> str:
     """Build the matcher from ``corpus``, answer ``queries`` without a language hint, write
     the predictions (if a path is given) and return the summary table."""
-    matcher = Matcher(load_corpus(corpus), glossary)
-    records = evaluate(matcher, load_queries(queries))
+    documents = load_corpus(corpus)
+    matcher = Matcher(documents, glossary)
+    # As in the bot: the corpus's own questions are ordinary questions for the safety step.
+    safety = Detector([doc.question for doc in documents])
+    records = evaluate(matcher, load_queries(queries), safety)
     if predictions is not None:
         with Path(predictions).open("w", encoding="utf-8") as handle:
             for record in records:
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return summarise(records)
+    if records and all(r["expected"] in SAFETY_EXPECTED for r in records):
+        return summarise_safety(records)
+    routed_away = sum(r["route"] != "faq" for r in records)
+    return f"{summarise(records)}\nrouted away from the FAQ: {routed_away} of {len(records)}"

@@ -48,6 +48,8 @@ from bot.storage.database import Database
 from bot.storage.usage import (
     ADVISING,
     BUCKET,
+    CATEGORY,
+    CRISIS,
     DIRECTORY,
     HELPFUL,
     INTEREST,
@@ -75,7 +77,15 @@ NOT_SHOWN = "–"
 CSV_FILES = (
     "people_by_month.csv", "languages.csv", "municipalities.csv", "topics.csv",
     "outcomes.csv", "helpfulness.csv", "handoff_response.csv", "directory_views.csv",
+    "crisis_help.csv",
 )
+#: Crisis card categories (`bot.safety`) as the report names them, in the report's order.
+CRISIS_CATEGORIES = {
+    "suicide": "Thoughts of suicide or self-harm",
+    "violence": "Violence, forced marriage, a child hurt",
+    "emergency": "An emergency now",
+    "exploitation": "Forced work or trafficking",
+}
 
 K = TypeVar("K", bound=Hashable)
 
@@ -360,6 +370,7 @@ def build_sections(stats: ReachStats, names: Names, sheet: Sheet) -> list[Sectio
         _helpfulness_section(sheet, helpful, not_helpful),
         _response_section(stats, sheet),
         _directory_section(stats, names, sheet),
+        _crisis_section(stats, sheet),
     ]
 
 
@@ -512,6 +523,21 @@ def _directory_section(stats: ReachStats, names: Names, sheet: Sheet) -> Section
         "opened in the bot.",
         ("Id", "List", "Views"), [(key, names.interest(key), *row) for key, row in cells.items()],
         ("", "All lists", total), Bars(_name, 2), order_by=2,
+    )
+
+
+def _crisis_section(stats: ReachStats, sheet: Sheet) -> Section:
+    total = sheet.count("crisis", stats.total(CRISIS))
+    shown = stats.by(CRISIS, CATEGORY)
+    cells = _breakdown(sheet, "crisis", CRISIS_CATEGORIES, (("cards", shown, total),))
+    return Section(
+        "crisis_help.csv", "Crisis help shown",
+        "How often the bot showed crisis help (112 and the 24/7 helplines) first, by the "
+        "kind of crisis the message sounded like. Only these counts are kept: never the "
+        "message, its language or place.",
+        ("Id", "Crisis", "Cards shown"),
+        [(key, CRISIS_CATEGORIES[key], *row) for key, row in cells.items()],
+        ("", "All crisis help", total), Bars(_name, 2),
     )
 
 
@@ -762,6 +788,7 @@ def _headline(stats: ReachStats, sheet: Sheet) -> dict[str, str]:
         "questions": "questions", "answered": "outcome:answer", "suggested": "outcome:suggest",
         "no_answer": "outcome:none", "helpful": "helpful", "not_helpful": "not_helpful",
         "tickets": "tickets", "replies": "replies", "directory_views": "directory",
+        "crisis_cards": "crisis",
     }
     return {
         **{name: sheet.text(Count(key)) for name, key in counts.items()},
@@ -775,7 +802,8 @@ def _headline(stats: ReachStats, sheet: Sheet) -> dict[str, str]:
 def published(stats: ReachStats) -> dict[str, str]:
     """The headline numbers exactly as the report prints them, small counts hidden by the
     same rule, for the advisers' `/stats`: new_people, people_months, questions, answered,
-    suggested, no_answer, helpful, not_helpful, tickets, replies, directory_views (counts
+    suggested, no_answer, helpful, not_helpful, tickets, replies, directory_views,
+    crisis_cards (counts
     or "<5"/"x"), answered_share, helpful_share ("61 %"), median_reply ("1–4 hours") and
     mean_reply ("2 h 5 min"), the last four "–" when they would reveal a small count."""
     sheet = Sheet()
@@ -793,6 +821,7 @@ _FIGURES = (
     ("median_reply", "Half of first replies within"),
     ("mean_reply", "Mean time to first reply"),
     ("directory_views", "Directory lists viewed"),
+    ("crisis_cards", "Crisis help shown"),
 )
 
 

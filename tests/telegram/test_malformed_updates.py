@@ -244,9 +244,11 @@ async def test_odd_private_messages_get_a_polite_answer(
                                                   "first_name": "<i>x"}}),
                          ("dice", {"dice": {"emoji": "🎲", "value": 3}})):
         await probe.polite(kind, {"message": private_message(**fields)}, texts.EMPTY_MESSAGE)
-    for text in ("\u200b\u202e\u2066", "👍🏽🇫🇮", "&<>", "\x00\x07"):
+    for text in ("\u200b\u202e\u2066", "&<>", "\x00\x07"):
         await probe.polite(f"no letters: {text!r}", {"message": private_message(text=text)},
                            texts.EMPTY_MESSAGE)
+    # An emoji alone is a reaction: small talk, answered in kind.
+    await probe.polite("emoji", {"message": private_message(text="👍🏽🇫🇮")}, texts.SMALLTALK_ACK)
     for text in ("/help@neuvo_test_bot", "/HELP", "/help extra <b>words</b>"):
         entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         await probe.polite(text, {"message": private_message(text=text, entities=entities)},

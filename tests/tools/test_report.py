@@ -115,6 +115,9 @@ async def seed(storage: Storage, usage: Usage, clock: Clock) -> None:
         await usage.ticket_replied("ru", seconds)
     for _ in range(7):
         await usage.directory_viewed("ar", "jyvaskyla", "language-cafe")
+    for category, count in (("suicide", 6), ("violence", 2), ("emergency", 5)):
+        for _ in range(count):
+            await usage.crisis_shown(category)
     clock.set(4, 7)
     for number in range(10, 20):
         await act(f"m{number}", "ru", "kuopio")
@@ -214,6 +217,12 @@ async def test_outcomes_handoffs_and_directory(db: str) -> None:
     assert views["language-cafe"][1:] == ["Language café", "7"]
     # Shown only with the number of replies, which is hidden (see the test above).
     assert "Half of first replies within</dt><dd>15–60 min" not in report.html
+    crisis = table(report, "crisis_help.csv")
+    # 6 + 2 + 5 + 0 = 13: with 6 and 13 shown, 2 + 5 = 7 would narrow the "<5" to 1-2,
+    # so 6 is hidden too, and then the total (13 would still narrow it).
+    assert [crisis[k][2] for k in ("suicide", "violence", "emergency", "exploitation")] == [
+        "x", "<5", "x", "0"]
+    assert crisis["All crisis help"][2] == "x"
 
 
 async def test_published_headline_for_stats_hides_small_counts(db: str) -> None:
@@ -222,7 +231,8 @@ async def test_published_headline_for_stats_hides_small_counts(db: str) -> None:
     assert published(stats) == {
         "new_people": "28", "people_months": "38", "questions": "29", "answered": "29",
         "suggested": "0", "no_answer": "0", "helpful": "x", "not_helpful": "<5",
-        "tickets": "6", "replies": "x", "directory_views": "7", "answered_share": "100 %",
+        "tickets": "6", "replies": "x", "directory_views": "7", "crisis_cards": "x",
+        "answered_share": "100 %",
         "helpful_share": "–", "median_reply": "–", "mean_reply": "–",
     }
 
@@ -243,9 +253,10 @@ async def test_the_page_is_self_contained_with_one_svg_per_chart(
     page = (await report_of(db)).html
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
     assert not re.search(r"<script|<link|<img|<iframe|@import|url\(\s*['\"]?https?:", page, re.I)
-    # Helpfulness (x and <5) and response times (<5, x, zeros) have nothing to draw.
-    assert page.count("<svg") == page.count("</svg>") == len(CSV_FILES) - 2
-    assert page.count('<p class="chart-note">') == 2
+    # Helpfulness (x and <5), response times (<5, x, zeros) and crisis help (x, <5, x, 0)
+    # have nothing to draw.
+    assert page.count("<svg") == page.count("</svg>") == len(CSV_FILES) - 3
+    assert page.count('<p class="chart-note">') == 3
     assert page.count("<section") == len(CSV_FILES) + 1  # and the method note
     assert "break-before: page" in page and "@media print" in page
 

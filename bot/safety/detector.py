@@ -1,0 +1,162 @@
+"""Route a message before FAQ matching: crisis, "I want a human", small talk, or the FAQ.
+
+Two signals, because neither is enough alone. Word patterns (`data/patterns.txt`) catch the
+plain ways of saying it in nine languages and transliteration, and they are readable:
+an adviser can see why a message was routed. The multilingual encoder compares the message
+with example messages (`data/exemplars.txt`) and catches indirect phrasing no pattern lists
+("everyone would be better without me"). A missed crisis may cost a life and a false alarm
+costs one extra message, so the crisis side is tuned for recall: a crisis example that is
+as close as the nearest ordinary one wins (measured on the safety benchmark, see README).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from bot.matching.embedding import Vectors, shared_encoder
+from bot.matching.normalize import fold, tokens
+
+DATA = Path(__file__).parent / "data"
+
+CRISIS_KINDS = ("suicide", "emergency", "violence", "exploitation")
+SMALLTALK_KINDS = ("bot", "insult", "thanks", "goodbye", "greeting", "ack")
+#: Small talk is a short message; a longer one that greets is a question with a greeting.
+MAX_SMALLTALK_WORDS = 6
+#: Below this cosine similarity an example says nothing about the message.
+MIN_SIMILARITY = 0.87
+#: The longest text given to the encoder (the patterns read all of a message).
+ENCODED_CHARS = 400
+#: Human and small talk from the encoder need a clear lead over an ordinary question.
+INTENT_MARGIN = 0.01
+
+
+@dataclass(frozen=True)
+class Route:
+    """What the conversation does first: ``crisis:<kind>``, ``human``, ``smalltalk`` or
+    ``faq`` (the route names of the eval output), with the small-talk kind if any."""
+
+    name: str
+    kind: str = ""
+
+    @property
+    def crisis(self) -> str | None:
+        """The crisis category (suicide, violence, emergency, exploitation) or None."""
+        return self.kind if self.name.startswith("crisis:") else None
+
+
+FAQ = Route("faq")
+
+
+def _sections(path: Path) -> dict[str, list[str]]:
+    """``[section]`` headers followed by one item per line; ``#`` lines are comments."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], [])
+        elif current is not None:
+            current.append(line)
+    return sections
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """One compiled pattern per section, written in the folded form of the message."""
+    return {name: re.compile("|".join(f"(?:{fold(p)})" for p in lines))
+            for name, lines in _sections(DATA / "patterns.txt").items() if lines}
+
+
+#: Vectors of texts already encoded in this process: a content reload re-encodes only what
+#: advisers changed, and tests that load the same content share the work.
+_VECTORS: dict[str, Vectors] = {}
+
+
+def _encoded(texts: Sequence[str]) -> Vectors:
+    missing = [t for t in dict.fromkeys(texts) if t not in _VECTORS]
+    if missing:
+        _VECTORS.update(zip(missing, shared_encoder().queries(missing), strict=True))
+    return np.stack([_VECTORS[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)
+
+
+class Detector:
+    """The safety step for one content set.
+
+    `ordinary` are the FAQ's own questions: a message close to one of them is an FAQ
+    question, however crisis-like its words ("insurance for my flat", "help with rent"),
+    so they join the ordinary examples.
+    """
+
+    def __init__(self, ordinary: Sequence[str] = ()) -> None:
+        rows = [(label, text) for label, texts in _sections(DATA / "exemplars.txt").items()
+                for text in texts]
+        rows += [("none", text) for text in ordinary]
+        self.labels = np.array([label for label, _ in rows])
+        self.vectors = _encoded([text for _, text in rows])
+        _patterns()
+
+    def nearest(self, query: Vectors) -> dict[str, float]:
+        """The best similarity per label."""
+        sims = self.vectors @ query
+        return {str(label): float(sims[self.labels == label].max())
+                for label in np.unique(self.labels)}
+
+    def route(self, text: str) -> Route:
+        """The route of one message; "faq" when nothing in it needs more than the FAQ."""
+        words = tokens(text)
+        if not words:
+            # Only emoji: a reaction (👍, 🙏), answered as small talk. Only "?!" is not.
+            emoji = any(unicodedata.category(ch) == "So" for ch in text)
+            return Route("smalltalk", "ack") if emoji else FAQ
+        short = len(words) <= MAX_SMALLTALK_WORDS
+        folded = fold(text)
+        # Said in jest ("killing me 😅") or asking the advisers' hours: see patterns.txt.
+        joke = bool(_patterns()["joke"].search(folded))
+        hours = bool(_patterns()["hours"].search(folded))
+        return (_by_pattern(folded, short, joke, hours)
+                or self._by_example(text, short, joke, hours))
+
+    def _by_example(self, text: str, short: bool, joke: bool, hours: bool) -> Route:
+        if len(text) > ENCODED_CHARS:
+            # A long story: its opening and its end carry the need (a farewell comes last);
+            # encoding all of it would cost seconds for nothing the patterns did not see.
+            half = ENCODED_CHARS // 2
+            text = f"{text[:half]} … {text[-half:]}"
+        near = self.nearest(shared_encoder().queries([text])[0])
+        ordinary = near["none"]
+        crisis = max(CRISIS_KINDS, key=lambda k: near[k])
+        if (not joke and near[crisis] >= MIN_SIMILARITY
+                and near[crisis] >= ordinary):
+            return Route(f"crisis:{crisis}", crisis)
+        if (not hours and near["human"] >= MIN_SIMILARITY
+                and near["human"] > ordinary + INTENT_MARGIN):
+            return Route("human")
+        if short and near["smalltalk"] > ordinary + INTENT_MARGIN:
+            return Route("smalltalk", "greeting")
+        return FAQ
+
+
+def _by_pattern(folded: str, short: bool, joke: bool, hours: bool) -> Route | None:
+    patterns = _patterns()
+    for kind in CRISIS_KINDS:
+        if (kind == "emergency" or not joke) and patterns[kind].search(folded):
+            return Route(f"crisis:{kind}", kind)
+    if short and patterns["smalltalk:bot"].search(folded):
+        return Route("smalltalk", "bot")
+    if not hours and (patterns["human"].search(folded)
+                      or (short and patterns["human:short"].search(folded))):
+        return Route("human")
+    if short:
+        for kind in SMALLTALK_KINDS:
+            if patterns[f"smalltalk:{kind}"].search(folded):
+                return Route("smalltalk", kind)
+    return None

@@ -1,0 +1,65 @@
+"""Hand-off keeps every message written before Send; a crisis ticket is marked urgent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from bot.handoff.opening_hours import DAYS, OpeningHours
+from bot.i18n.finnish_time import HELSINKI
+from tests.botapi import BotApiStandIn
+from tests.conftest import ADVISERS
+from tests.handoff.test_handoff import USER, data_of, start_bot
+
+
+async def test_all_messages_before_send_reach_the_advisers_in_order(
+    standin: BotApiStandIn, tmp_path: Path,
+) -> None:
+    running = await start_bot(standin, tmp_path)
+    try:
+        standin.push_message(USER, "/adviser", language_code="en")
+        await standin.wait_for("sendMessage", count=1, chat_id=USER)
+        standin.push_message(USER, "My residence permit decision is late, 8 months now.",
+                             language_code="en")
+        await standin.wait_for("sendMessage", count=2, chat_id=USER)
+        standin.push_message(USER, "Also my wife is worried, call 040 1234567",
+                             language_code="en")
+        sent = await standin.wait_for("sendMessage", count=3, chat_id=USER)
+        consent = sent[-1]
+        assert "8 months" in consent.params["text"] and "wife" in consent.params["text"]
+        standin.push_button(USER, "adv:send", consent.params["message_id"],
+                            language_code="en")
+        [post] = await standin.wait_for("sendMessage", count=1, chat_id=ADVISERS)
+        text = post.params["text"]
+        assert text.index("8 months") < text.index("wife is worried")
+        assert "1234567" not in text  # masked as before
+        assert "URGENT" not in text
+    finally:
+        await running.stop()
+
+
+async def test_a_crisis_ticket_is_urgent_and_after_hours_the_person_gets_the_lines(
+    standin: BotApiStandIn, tmp_path: Path,
+) -> None:
+    other_day = DAYS[(dt.datetime.now(HELSINKI).weekday() + 2) % 7]
+    running = await start_bot(standin, tmp_path,
+                              adviser_hours=OpeningHours.parse(f"{other_day} 10:00-12:00"))
+    try:
+        standin.push_message(USER, "my husband beats me and I am afraid",
+                             language_code="en")
+        card = (await standin.wait_for("sendMessage", count=1, chat_id=USER))[0]
+        assert "080 005 005" in card.params["text"]
+        assert data_of(card) == ["adv:urgent"]
+        standin.push_button(USER, "adv:urgent", card.params["message_id"],
+                            language_code="en")
+        [consent] = await standin.wait_for(
+            "sendMessage", chat_id=USER, where=lambda c: "adv:send" in data_of(c))
+        assert "afraid" in consent.params["text"]
+        standin.push_button(USER, "adv:send", consent.params["message_id"],
+                            language_code="en")
+        [post] = await standin.wait_for("sendMessage", count=1, chat_id=ADVISERS)
+        assert post.params["text"].startswith("🚨 URGENT")
+        await standin.wait_for("sendMessage", chat_id=USER,
+                               where=lambda c: "call 112 now" in c.params["text"])
+    finally:
+        await running.stop()

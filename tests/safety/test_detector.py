@@ -1,0 +1,56 @@
+"""The safety detector on messages written for these tests, in all nine languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety.detector import Route
+from tests.conftest import bundled_knowledge
+
+CASES = [
+    ("I am going to take my own life tonight", "crisis:suicide"),
+    ("mä aion tappaa itteni", "crisis:suicide"),
+    ("jag vill inte leva längre", "crisis:suicide"),
+    ("не хочу больше жить", "crisis:suicide"),
+    ("ana bdi ente7er", "crisis:suicide"),
+    ("mikham khodkoshi konam", "crisis:suicide"),
+    ("my husband hits me every day", "crisis:violence"),
+    ("mieheni hakkaa minua", "crisis:violence"),
+    ("муж бьет меня", "crisis:violence"),
+    ("ninkaygu wuu i garaacaa", "crisis:violence"),
+    ("my baby swallowed my pills", "crisis:emergency"),
+    ("talossa on tulipalo!", "crisis:emergency"),
+    ("my boss took my passport and won't give it back", "crisis:exploitation"),
+    ("роботодавець забрав мій паспорт", "crisis:exploitation"),
+    ("can I talk to a real person", "human"),
+    ("kan jag prata med en rådgivare", "human"),
+    ("thanks!", "smalltalk"),
+    ("kiitos paljon", "smalltalk"),
+    ("nabad gelyo", "smalltalk"),
+    ("How do I get a Kela card?", "faq"),
+    ("mistä saan verokortin", "faq"),
+]
+
+
+def route(text: str) -> Route:
+    """As the bot routes with the bundled content."""
+    return bundled_knowledge().safety.route(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_route(text: str, expected: str) -> None:
+    assert route(text).name == expected
+
+
+def test_a_joke_is_not_a_crisis_but_an_emergency_always_is() -> None:
+    assert route("this tax form is killing me 😅").crisis is None
+    assert route("haha my kitchen is on fire 😂 help").crisis == "emergency"
+
+
+def test_opening_hours_of_advisers_are_a_question_not_a_request() -> None:
+    assert route("when are the advisers open?").name != "human"
+
+
+def test_small_talk_only_in_a_short_message() -> None:
+    assert route("hello").kind == "greeting"
+    assert route("hello, how do I register my address in Finland when I move?").name == "faq"
