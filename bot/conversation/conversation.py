@@ -7,6 +7,7 @@ shows exactly what a Telegram user would get.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from bot.content import Entry
@@ -125,7 +126,9 @@ class Conversation:
             question = question[:MAX_QUESTION_CHARS]
             notes.append(self._plain(self.i18n(known or REFERENCE_LANGUAGE), texts.TOO_LONG))
         knowledge = self.knowledge
-        result = knowledge.matcher.match(question, known)
+        # In a thread: encoding the question takes the model ~10 ms of CPU (released GIL),
+        # time in which the event loop keeps serving other chats.
+        result = await asyncio.to_thread(knowledge.matcher.match, question, known)
         lang = known or result.detected_lang or REFERENCE_LANGUAGE
         t = self.i18n(lang)
         best = result.ranked[0] if result.ranked else None

@@ -24,12 +24,13 @@ class Knowledge:
     directory: Directory
 
     @classmethod
-    def load(cls, folder: Path) -> Knowledge:
-        """Load the content folder; raise ContentInvalid with every problem found."""
+    def load(cls, folder: Path, vectors_dir: Path | None = None) -> Knowledge:
+        """Load the content folder; raise ContentInvalid with every problem found.
+        ``vectors_dir`` caches the matcher's entry vectors (only changed texts are encoded)."""
         content, directory, report = validate_all(folder)
         if content is None or directory is None:
             raise ContentInvalid(report)
-        return cls(content, Matcher.from_content(content), directory)
+        return cls(content, Matcher.from_content(content, vectors_dir), directory)
 
 
 def validate_all(folder: Path) -> tuple[ContentSet | None, Directory | None, Report]:

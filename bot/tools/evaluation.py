@@ -145,10 +145,11 @@ def run_eval(
     queries: Path,
     predictions: Path | None,
     glossary: Sequence[GlossaryTerm] = (),
+    vectors_dir: Path | None = None,
 ) -> str:
     """Build the matcher from ``corpus``, answer ``queries`` without a language hint, write
     the predictions (if a path is given) and return the summary table."""
-    matcher = Matcher(load_corpus(corpus), glossary)
+    matcher = Matcher(load_corpus(corpus), glossary, vectors_dir=vectors_dir)
     records = evaluate(matcher, load_queries(queries))
     if predictions is not None:
         with Path(predictions).open("w", encoding="utf-8") as handle:
