@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.content.loader import load_content
 from bot.matching import matcher as matching
 from bot.matching.embedding import Encoder, Vectors
-from bot.matching.matcher import Candidate, Document, Matcher
+from bot.matching.matcher import Candidate, Document, Matcher, encodable
 from bot.matching.normalize import tokens
 from bot.matching.vectors import cached
 from bot.tools.evaluation import load_corpus, load_queries
@@ -115,7 +115,7 @@ def collect(bench: Path, vectors: Path, folds: int) -> list[Query]:
         plain_bm25, plain_e5 = bm25(docs), e5(docs, matcher.encoder, vectors)
         rows = load_queries(folder / "dev.jsonl")
         print(f"encoding {len(rows)} queries …", file=sys.stderr)
-        vecs = matcher.encoder.queries([str(r["text"]) for r in rows])
+        vecs = matcher.encoder.queries([encodable(str(r["text"])) for r in rows])
         topics = sorted({str(r["expected"]) for r in rows if r["expected"]})
         rng.shuffle(topics)
         fold_of = {t: i % folds for i, t in enumerate(topics)}

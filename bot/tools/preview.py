@@ -190,7 +190,7 @@ def ask_everywhere(text: str, content: ContentSet, *, out: TextIO | None = None,
     entries shown and the first lines of the reply the user would read."""
     out = out or sys.stdout
     matcher = Matcher.from_content(content, vectors_dir)
-    vector = matcher.encoder.queries([text])[0]
+    vector = matcher.query_vector(text)
     i18n = I18n.load()
     detected = detect_language(text)
     print(f"detected language: {detected or '-'}; the reply for a user whose language is:",

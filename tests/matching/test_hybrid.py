@@ -115,7 +115,7 @@ def test_a_homograph_alone_does_not_answer(new_topics: Matcher, text: str) -> No
 
 def test_the_query_vector_can_be_given(new_topics: Matcher) -> None:
     text = "Miten saan reseptilääkkeen apteekista?"
-    vector = new_topics.encoder.queries([text])[0]
+    vector = new_topics.query_vector(text)
     assert new_topics.match(text, vector=vector) == new_topics.match(text)
     assert new_topics.match(text, vector=-vector).ranked != new_topics.match(text).ranked
 
