@@ -87,6 +87,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     for name, value in assessment.inputs.items():
         weight = matching.CONFIDENCE_WEIGHTS[name]
         print(f"  {name:<16}{value:7.3f} × {weight:5.2f} = {value * weight:6.2f}")
+    print(f"  confidence = 1 / (1 + e^-(sum {matching.CONFIDENCE_BIAS:+.2f}))")
     return 0
 
 
