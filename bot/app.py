@@ -59,7 +59,7 @@ class Neuvo:
     async def initialize(self) -> None:
         """Load and check everything before the first user is served; fail loudly if not."""
         settings = self.settings
-        knowledge = self._preloaded or Knowledge.load(settings.content_dir)
+        knowledge = self._preloaded or Knowledge.load(settings.content_dir, settings.vectors_dir)
         # An in-memory database lives only for this run, so its pseudonyms need no lasting key.
         key = (secrets.token_bytes(32) if settings.db_path == MEMORY
                else load_or_create_key(settings.key_path))
@@ -74,7 +74,7 @@ class Neuvo:
                               settings.drafts_dir, native_name, published)
         self._conversation = Conversation(knowledge, storage, i18n, usage, handoff,
                                           settings.retention_days)
-        self._reloader = ContentReloader(settings.content_dir, self._swap)
+        self._reloader = ContentReloader(settings.content_dir, self._swap, settings.vectors_dir)
 
     @property
     def reloader(self) -> ContentReloader:
@@ -118,4 +118,5 @@ class Neuvo:
         if self._conversation is not None:
             await self._conversation.usage.close()
             await self._conversation.storage.close()
+            self._conversation.close()
             self._conversation = None

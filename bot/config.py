@@ -32,6 +32,8 @@ class Settings:
     retention_days: int
     #: How often the running bot looks for edited content files (0: only on /reload).
     reload_seconds: int
+    #: Cache of the matcher's entry vectors (safe to delete); None: encode at every load.
+    vectors_dir: Path | None = None
 
     @classmethod
     def from_env(cls, env_file: Path | None = Path(".env"),
@@ -55,6 +57,7 @@ class Settings:
             drafts_dir=Path(os.environ.get("NEUVO_DRAFTS") or "faq-drafts"),
             retention_days=_int_or_default("NEUVO_RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
             reload_seconds=_int_or_default("NEUVO_RELOAD_SECONDS", 10),
+            vectors_dir=Path(os.environ.get("NEUVO_VECTORS") or Path(db_path).parent / "vectors"),
         )
 
 

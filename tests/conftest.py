@@ -18,7 +18,7 @@ from bot.knowledge.knowledge import Knowledge
 from bot.storage.storage import MEMORY
 from bot.telegram.frontend import ALLOWED_UPDATES, build_application
 from tests.botapi import BotApiStandIn
-from tests.paths import FAQ
+from tests.paths import FAQ, VECTORS
 
 ADVISERS = -100777
 
@@ -37,6 +37,7 @@ def make_settings(tmp_path: Path | None = None, **changes: Any) -> Settings:
         drafts_dir=(tmp_path or Path("/nonexistent")) / "drafts",
         retention_days=180,
         reload_seconds=0,
+        vectors_dir=VECTORS,
     )
     return replace(settings, **changes)
 
@@ -52,7 +53,7 @@ async def standin() -> AsyncIterator[BotApiStandIn]:
 @functools.cache
 def bundled_knowledge() -> Knowledge:
     """The bundled content, loaded once: tests that do not change it share it."""
-    return Knowledge.load(FAQ)
+    return Knowledge.load(FAQ, VECTORS)
 
 
 def make_neuvo(settings: Settings, handoff: bool) -> Neuvo:

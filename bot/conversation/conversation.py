@@ -7,7 +7,11 @@ shows exactly what a Telegram user would get.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 from cachetools import LRUCache
 
@@ -61,6 +65,8 @@ SMALLTALK_REPLIES = {
     "ack": texts.SMALLTALK_ACK,
 }
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class User:
@@ -95,6 +101,16 @@ class Conversation:
                                 handoff is not None)
         self.retention_days = retention_days
         self._detected: LRUCache[str, str] = LRUCache(DETECTED_CACHED)
+        #: One thread for the answer layer (safety step and matcher): it keeps the encoder's
+        #: work off the event loop, and one thread at a time in their caches, which are not
+        #: made for threads.
+        self._answer_thread = ThreadPoolExecutor(1, thread_name_prefix="answers")
+
+    def close(self) -> None:
+        self._answer_thread.shutdown(wait=True)
+
+    async def _off_loop(self, work: Callable[..., T], *args: object) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._answer_thread, work, *args)
 
     def commands(self) -> list[tuple[str, str]]:
         """The user commands that work here, with their (untranslated) descriptions."""
@@ -172,12 +188,14 @@ class Conversation:
             question = question[:MAX_QUESTION_CHARS]
             notes.append(self._plain(self.i18n(known or REFERENCE_LANGUAGE), texts.TOO_LONG))
         knowledge = self.knowledge
-        first = knowledge.safety.route(question)
+        # Both may encode the question (the model takes ~10 ms of CPU, releasing the GIL):
+        # on the answer thread, while the event loop keeps serving other chats.
+        first = await self._off_loop(knowledge.safety.route, question)
         if first.name != "faq":
             outcome = await self._safety(pid, record, known, question, first)
             outcome.messages[:0] = notes
             return outcome
-        result = knowledge.matcher.match(question, known)
+        result = await self._off_loop(knowledge.matcher.match, question, known)
         lang = known or result.detected_lang or REFERENCE_LANGUAGE
         if known is None and result.detected_lang:
             self._detected[pid] = result.detected_lang

@@ -30,15 +30,16 @@ class Knowledge:
     safety: Detector
 
     @classmethod
-    def load(cls, folder: Path) -> Knowledge:
-        """Load the content folder; raise ContentInvalid with every problem found."""
+    def load(cls, folder: Path, vectors_dir: Path | None = None) -> Knowledge:
+        """Load the content folder; raise ContentInvalid with every problem found.
+        ``vectors_dir`` caches the matcher's entry vectors (only changed texts are encoded)."""
         content, directory, report = validate_all(folder)
         if content is None or directory is None:
             raise ContentInvalid(report)
         questions = [text.question for entry in content.entries.values()
                      for text in entry.texts.values()]
-        return cls(content, Matcher.from_content(content), directory, load_crisis(folder),
-                   Detector(questions))
+        return cls(content, Matcher.from_content(content, vectors_dir), directory,
+                   load_crisis(folder), Detector(questions, vectors_dir))
 
 
 def validate_all(folder: Path) -> tuple[ContentSet | None, Directory | None, Report]:

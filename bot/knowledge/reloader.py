@@ -42,8 +42,11 @@ class ReloadResult:
 
 
 class ContentReloader:
-    def __init__(self, folder: Path, apply: Callable[[Knowledge], None]) -> None:
+    def __init__(
+        self, folder: Path, apply: Callable[[Knowledge], None], vectors_dir: Path | None = None
+    ) -> None:
         self.folder = folder
+        self.vectors_dir = vectors_dir
         self.apply = apply
         self._seen = fingerprint(folder)
         self._lock = asyncio.Lock()
@@ -69,6 +72,6 @@ class ContentReloader:
 
     def _load(self) -> ReloadResult:
         try:
-            return ReloadResult(Knowledge.load(self.folder), None)
+            return ReloadResult(Knowledge.load(self.folder, self.vectors_dir), None)
         except ContentInvalid as exc:
             return ReloadResult(None, exc.report)

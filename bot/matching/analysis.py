@@ -159,6 +159,10 @@ class Analysis:
     #: Stems of the words no concept explains (a concept stands for its words).
     words: tuple[str, ...]
     concepts: tuple[str, ...]
+    #: Which words of the text (by position) each word stem ("w:") and concept ("c:") came
+    #: from, so evidence can be counted in words: a homograph that names two concepts is
+    #: still one word.
+    sources: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
 
 class Analyzer:
@@ -242,15 +246,21 @@ class Analyzer:
             if any(toks[pos] not in self._stop for pos in hit.positions)
         ]
         covered = {pos for hit in hits for pos in hit.positions}
-        words = [
-            stem(token, lang)
+        stems = [
+            (pos, stem(token, lang))
             for pos, token in enumerate(toks)
             if pos not in covered
             and token not in self._stop
             and (len(token) > 1 or token.isdigit())
         ]
         concepts = tuple(sorted({hit.concept for hit in hits}))
-        return Analysis(tuple(words), concepts)
+        sources: dict[str, set[int]] = defaultdict(set)
+        for hit in hits:
+            sources["c:" + hit.concept].update(hit.positions)
+        for pos, word in stems:
+            sources["w:" + word].add(pos)
+        return Analysis(tuple(w for _, w in stems), concepts,
+                        tuple((f, tuple(sorted(p))) for f, p in sources.items()))
 
 
 def _mostly_latin(toks: Sequence[str]) -> bool:

@@ -22,6 +22,7 @@ import numpy as np
 
 from bot.matching.embedding import Vectors, shared_encoder
 from bot.matching.normalize import fold, tokens
+from bot.matching.vectors import cached
 
 DATA = Path(__file__).parent / "data"
 
@@ -81,10 +82,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 _VECTORS: dict[str, Vectors] = {}
 
 
-def _encoded(texts: Sequence[str]) -> Vectors:
+def _encoded(texts: Sequence[str], folder: Path | None) -> Vectors:
     missing = [t for t in dict.fromkeys(texts) if t not in _VECTORS]
     if missing:
-        _VECTORS.update(zip(missing, shared_encoder().queries(missing), strict=True))
+        # The matcher's vector cache on disk too, so a restart encodes nothing again.
+        fresh = cached(shared_encoder(), missing, folder, kind="query")
+        _VECTORS.update(zip(missing, fresh, strict=True))
     return np.stack([_VECTORS[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)
 
 
@@ -96,12 +99,12 @@ class Detector:
     so they join the ordinary examples.
     """
 
-    def __init__(self, ordinary: Sequence[str] = ()) -> None:
+    def __init__(self, ordinary: Sequence[str] = (), vectors_dir: Path | None = None) -> None:
         rows = [(label, text) for label, texts in _sections(DATA / "exemplars.txt").items()
                 for text in texts]
         rows += [("none", text) for text in ordinary]
         self.labels = np.array([label for label, _ in rows])
-        self.vectors = _encoded([text for _, text in rows])
+        self.vectors = _encoded([text for _, text in rows], vectors_dir)
         _patterns()
 
     def nearest(self, query: Vectors) -> dict[str, float]:

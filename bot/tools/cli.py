@@ -21,7 +21,7 @@ from bot.tools.backup import add_parser as add_backup_parser
 from bot.tools.directory import add_parser as add_directory_parser
 from bot.tools.preview import add_parser as add_preview_parser
 from bot.tools.report import add_parser as add_report_parser
-from bot.tools.review import add_review_arguments, print_review
+from bot.tools.review import add_review_arguments, confusable_entries, print_review
 from bot.tools.unanswered import add_parser as add_unanswered_parser
 
 
@@ -32,6 +32,11 @@ def _content_dir(value: str | None) -> Path:
 def cmd_validate(args: argparse.Namespace) -> int:
     folder = _content_dir(args.dir)
     content, _, report = validate_all(folder)
+    if content is not None:
+        from bot.matching.matcher import Matcher
+
+        matcher = Matcher.from_content(content, Settings.from_env().vectors_dir)
+        report.problems.extend(confusable_entries(folder, content, matcher))
     for line in grouped(report.errors + report.warnings):
         print(line)
     if content is not None:
@@ -64,8 +69,8 @@ def grouped(problems: Sequence[Problem]) -> list[str]:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.matching import matcher as matching
     from bot.matching.langid import detect_language
-    from bot.matching.matcher import Matcher
 
     folder = _content_dir(args.content)
     content, report = validate_content(folder)
@@ -76,16 +81,32 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.all_languages:
         from bot.tools.preview import ask_everywhere
 
-        ask_everywhere(args.text, content)
+        ask_everywhere(args.text, content, vectors_dir=Settings.from_env().vectors_dir)
         return 0
-    result = Matcher.from_content(content).match(args.text, normalise_code(args.lang))
-    print(f"decision: {result.decision}")
+    matcher = matching.Matcher.from_content(content, Settings.from_env().vectors_dir)
+    assessment = matcher.assess(args.text, normalise_code(args.lang))
+    result = assessment.result
+    print(f"decision: {result.decision} (confidence {assessment.confidence:.2f}; answer at "
+          f"{matching.ANSWER_CONFIDENCE} if the meaning margin is at least "
+          f"{matching.SEMANTIC_MARGIN_MIN}, suggest at {matching.SUGGEST_CONFIDENCE})")
     print(f"shown: {', '.join(result.ids) or '-'}")
     print(f"detected language: {detect_language(args.text) or '-'}")
-    for rank, candidate in enumerate(result.ranked, start=1):
-        entry = content.entries.get(candidate.id)
+    share = matching.SEMANTIC_SHARE
+    print(f"score = {share} × meaning (semantic) + {1 - share:.2f} × words (lexical)")
+    for rank, signals in enumerate(assessment.candidates, start=1):
+        entry = content.entries.get(signals.id)
         title = entry.texts["fi"].question if entry else ""
-        print(f"  {rank}. {candidate.score:6.3f}  {candidate.id:32} {title}")
+        meaning = share * min(max(signals.semantic, 0.0), 1.0)
+        print(f"  {rank}. {signals.score:6.3f} = meaning {meaning:5.3f}"
+              f" + words {(1 - share) * signals.lexical:5.3f}  {signals.id:28} {title}")
+        words = ", ".join(f.split(":", 1)[1] + (" (concept)" if f.startswith("c:") else "")
+                          for f in signals.shared)
+        print(f"       shared words: {words or '-'}")
+    print("why the best entry is (not) answered — input × weight:")
+    for name, value in assessment.inputs.items():
+        weight = matching.CONFIDENCE_WEIGHTS[name]
+        print(f"  {name:<16}{value:7.3f} × {weight:5.2f} = {value * weight:6.2f}")
+    print(f"  confidence = 1 / (1 + e^-(sum {matching.CONFIDENCE_BIAS:+.2f}))")
     return 0
 
 
@@ -95,7 +116,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     glossary = load_content(_content_dir(args.content)).glossary
     print(run_eval(Path(args.corpus), Path(args.queries),
-                   Path(args.predictions) if args.predictions else None, glossary))
+                   Path(args.predictions) if args.predictions else None, glossary,
+                   Settings.from_env().vectors_dir))
     return 0
 
 

@@ -196,13 +196,14 @@ def run_eval(
     queries: Path,
     predictions: Path | None,
     glossary: Sequence[GlossaryTerm] = (),
+    vectors_dir: Path | None = None,
 ) -> str:
     """Build the matcher from ``corpus``, answer ``queries`` without a language hint, write
     the predictions (if a path is given) and return the summary table."""
     documents = load_corpus(corpus)
-    matcher = Matcher(documents, glossary)
+    matcher = Matcher(documents, glossary, vectors_dir=vectors_dir)
     # As in the bot: the corpus's own questions are ordinary questions for the safety step.
-    safety = Detector([doc.question for doc in documents])
+    safety = Detector([doc.question for doc in documents], vectors_dir)
     records = evaluate(matcher, load_queries(queries), safety)
     if predictions is not None:
         with Path(predictions).open("w", encoding="utf-8") as handle:

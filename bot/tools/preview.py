@@ -209,17 +209,18 @@ def telegram_html(message: str) -> str:
 
 
 def ask_everywhere(text: str, content: ContentSet, *, out: TextIO | None = None,
-                   lines: int = ASK_LINES) -> None:
+                   lines: int = ASK_LINES, vectors_dir: Path | None = None) -> None:
     """Print how the bot answers `text` for a user of each language: the decision, the
     entries shown and the first lines of the reply the user would read."""
     out = out or sys.stdout
-    matcher = Matcher.from_content(content)
+    matcher = Matcher.from_content(content, vectors_dir)
+    vector = matcher.query_vector(text)
     i18n = I18n.load()
     detected = detect_language(text)
     print(f"detected language: {detected or '-'}; the reply for a user whose language is:",
           file=out)
     for lang in LANGUAGES:
-        result = matcher.match(text, lang)
+        result = matcher.match(text, lang, vector=vector)
         print(f"{lang:<4}{result.decision:<8} {', '.join(result.ids) or '-'}", file=out)
         for line in reply_lines(i18n(lang), content, result)[:lines]:
             print(f"    {shorten(line, 96)}", file=out)

@@ -29,6 +29,7 @@ from bot.content.model import ContentSet, Entry
 from bot.content.plain_language import hints
 from bot.content.yamlfile import Problem, YamlDoc
 from bot.i18n.languages import LANGUAGES, REFERENCE_LANGUAGE
+from bot.matching.matcher import Matcher
 from bot.matching.normalize import tokens
 
 WARNING = "warning"
@@ -40,6 +41,12 @@ DEFAULT_STALE_MONTHS = 12
 #: rapidfuzz token_set_ratio (0-100) of two normalised questions from which they are
 #: reported as near-duplicates. 100 means one question's words are all in the other.
 DUPLICATE_SCORE = 95
+#: A rival entry scoring within this much of an entry on the entry's own question, or at
+#: least CONFUSABLE_SCORE, is reported (the matcher's scores are in [0, 1]). On the bundled
+#: content the rival's score is below 0.41 for half the questions and above 0.8 only for
+#: pairs that really overlap: online banking codes and strong identification, say.
+CONFUSABLE_MARGIN = 0.05
+CONFUSABLE_SCORE = 0.8
 #: A bare --hints lists these languages' hints: advisers write the Finnish; translators ask
 #: for theirs. Without --hints only their number is printed, so real problems stand out.
 DEFAULT_HINT_LANGUAGES = (REFERENCE_LANGUAGE,)
@@ -261,6 +268,43 @@ def _near_duplicates(entries: Sequence[Entry],
             + "; the bot may mix the two entries up: reword one, or merge the entries",
             WARNING,
         )
+
+
+def confusable_entries(folder: Path, content: ContentSet, matcher: Matcher) -> list[Problem]:
+    """Entries so close that users will get the wrong one: asking an entry's own question
+    or alternate, the bot puts another entry first, within ``CONFUSABLE_MARGIN`` of it, or
+    at ``CONFUSABLE_SCORE``.
+
+    Each way of asking is matched as a user's message would be. Its own entry is in the
+    index and scores high, so a rival that comes close on the entry's own words will win
+    for users who word it a little differently. One warning per pair, the worst example.
+    """
+    entries = sorted(content.entries.values(), key=lambda e: e.file)
+    asked = [(a, lang) for e in entries for lang in e.texts
+             for a in _asked(e, lang, _EntryFile(folder, e))]
+    vectors = matcher.query_vectors([a.text for a, _ in asked])
+    worst: dict[tuple[str, str], tuple[float, str, _Asked]] = {}
+    for (way, lang), vector in zip(asked, vectors, strict=True):
+        ranked = matcher.match(way.text, lang, vector=vector).ranked
+        own = next((c.score for c in ranked if c.id == way.entry.id), 0.0)
+        rival = next((c for c in ranked if c.id != way.entry.id), None)
+        if rival is None or rival.score < min(own - CONFUSABLE_MARGIN, CONFUSABLE_SCORE):
+            continue
+        pair = (way.entry.id, rival.id)
+        lead = own - rival.score
+        if pair not in worst or lead < worst[pair][0]:
+            worst[pair] = (lead, lang, way)
+    problems = []
+    for (_, rival_id), (lead, lang, way) in sorted(worst.items()):
+        where = "before it" if lead < 0 else f"close to it ({lead:.2f} behind)"
+        problems.append(Problem(
+            way.entry.file, way.line,
+            f"{lang}: asked “{way.text}”, the bot puts '{rival_id}' "
+            f"({content.entries[rival_id].file}) {where}: users asking like this may get the "
+            "wrong entry; make the questions say what differs, or merge the entries",
+            WARNING,
+        ))
+    return problems
 
 
 def _broken_links(entries: Sequence[Entry], files: dict[str, _EntryFile]) -> Iterator[Problem]:

@@ -534,7 +534,8 @@ def run(args: argparse.Namespace) -> int:
     if not Path(db_path).is_file():
         return _fail(f"{db_path}: no such database (set --db or NEUVO_DB)")
     try:
-        knowledge = Knowledge.load(Path(args.content) if args.content else settings.content_dir)
+        knowledge = Knowledge.load(Path(args.content) if args.content else settings.content_dir,
+                                   settings.vectors_dir)
     except ContentInvalid as error:
         return _fail(f"{error}\nthe content has errors; fix them first")
     try:

@@ -14,9 +14,10 @@ from bot.conversation.conversation import Conversation, User
 from bot.i18n import texts
 from bot.i18n.replies import Message, Outcome
 from bot.knowledge.knowledge import Knowledge
+from bot.matching.embedding import Vectors
 from bot.matching.matcher import Candidate, Matcher, MatchResult
 from tests.conftest import make_neuvo, make_settings
-from tests.paths import FAQ
+from tests.paths import FAQ, VECTORS
 
 RLM = "\u200f"
 
@@ -26,7 +27,9 @@ class ScriptedMatcher(Matcher):
 
     result: MatchResult
 
-    def match(self, text: str, lang: str | None = None) -> MatchResult:
+    def match(
+        self, text: str, lang: str | None = None, *, vector: Vectors | None = None
+    ) -> MatchResult:
         return self.result
 
 
@@ -96,7 +99,7 @@ async def test_missing_translation_falls_back_to_finnish_and_english(
 
 async def test_suggestion_offers_choices_and_records_the_pick(conv: Conversation) -> None:
     content = load_content(FAQ)
-    matcher = ScriptedMatcher.from_content(content)
+    matcher = ScriptedMatcher.from_content(content, VECTORS)
     matcher.result = MatchResult(
         "suggest", ("kela-card", "tax-card"),
         (Candidate("kela-card", 0.5), Candidate("tax-card", 0.45)), "en",
@@ -177,7 +180,7 @@ async def test_feedback_buttons(conv: Conversation) -> None:
 
 
 def test_knowledge_loads_from_bundled_content() -> None:
-    knowledge = Knowledge.load(FAQ)
+    knowledge = Knowledge.load(FAQ, VECTORS)
     assert not knowledge.directory.is_empty
     assert knowledge.matcher.match("Miten saan Kela-kortin?", "fi").ids[:1] == ("kela-card",)
 

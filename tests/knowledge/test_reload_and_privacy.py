@@ -16,7 +16,7 @@ from bot.knowledge.reloader import ContentReloader
 from bot.storage.retention import expire_logs, rows_about
 from tests.botapi import BotApiStandIn
 from tests.conftest import ADVISERS, RunningBot, make_neuvo, make_settings
-from tests.paths import FAQ
+from tests.paths import FAQ, VECTORS
 
 KELA = "Miten saan Kela-kortin?"
 
@@ -44,7 +44,7 @@ def remove_required_field(folder: Path) -> Path:
 
 async def test_good_change_goes_live(content: Path) -> None:
     swapped: list[Knowledge] = []
-    reloader = ContentReloader(content, swapped.append)
+    reloader = ContentReloader(content, swapped.append, VECTORS)
     assert await reloader.check() is None  # nothing changed
     path = content / "entries" / "kela-card.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(
@@ -58,7 +58,7 @@ async def test_good_change_goes_live(content: Path) -> None:
 
 async def test_bad_change_never_goes_live_and_names_file_and_line(content: Path) -> None:
     swapped: list[Knowledge] = []
-    reloader = ContentReloader(content, swapped.append)
+    reloader = ContentReloader(content, swapped.append, VECTORS)
     break_file(content)
     result = await reloader.check()
     assert result is not None and not result.ok and result.report is not None
@@ -68,7 +68,7 @@ async def test_bad_change_never_goes_live_and_names_file_and_line(content: Path)
 
 
 async def test_missing_activity_field_names_file_line_and_field(content: Path) -> None:
-    reloader = ContentReloader(content, lambda k: None)
+    reloader = ContentReloader(content, lambda k: None, VECTORS)
     remove_required_field(content)
     result = await reloader.check()
     assert result is not None and result.report is not None
@@ -78,7 +78,7 @@ async def test_missing_activity_field_names_file_line_and_field(content: Path) -
 
 async def test_edits_during_a_reload_are_read_again(content: Path) -> None:
     swapped: list[Knowledge] = []
-    reloader = ContentReloader(content, swapped.append)
+    reloader = ContentReloader(content, swapped.append, VECTORS)
     path = content / "entries" / "kela-card.yaml"
     original = path.read_text(encoding="utf-8")
     real_load = reloader._load
@@ -102,7 +102,7 @@ async def test_edits_during_a_reload_are_read_again(content: Path) -> None:
 
 async def test_concurrent_checks_swap_once(content: Path) -> None:
     swapped: list[Knowledge] = []
-    reloader = ContentReloader(content, swapped.append)
+    reloader = ContentReloader(content, swapped.append, VECTORS)
     path = content / "entries" / "kela-card.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     results = await asyncio.gather(reloader.check(), reloader.check())

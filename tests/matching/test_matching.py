@@ -5,6 +5,7 @@ import pytest
 from bot.content.model import GlossaryTerm
 from bot.matching.analysis import Analyzer, stem
 from bot.matching.matcher import Document, Matcher
+from tests.paths import VECTORS
 
 
 def _doc(id_: str, lang: str, question: str, *alternates: str, answer: str = "") -> Document:
@@ -33,7 +34,7 @@ GLOSSARY = [GlossaryTerm("Omakanta", ("اوماكانتا", "омаканта"))
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    return Matcher(DOCS, GLOSSARY)
+    return Matcher(DOCS, GLOSSARY, vectors_dir=VECTORS)
 
 
 def test_clear_question_is_answered(matcher: Matcher) -> None:

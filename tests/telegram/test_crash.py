@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.botapi import BotApiStandIn
-from tests.paths import FAQ, ROOT
+from tests.paths import FAQ, ROOT, VECTORS
 
 ADVISERS = -100555
 USERS = range(301, 341)
@@ -20,7 +20,8 @@ USERS = range(301, 341)
 def bot_env(standin: BotApiStandIn, db: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "NEUVO_"))}
     env.update(TELEGRAM_BOT_TOKEN=standin.token, TELEGRAM_BASE_URL=standin.base_url,
-               NEUVO_DB=str(db), NEUVO_CONTENT=str(FAQ), ADVISER_CHAT_ID=str(ADVISERS),
+               NEUVO_DB=str(db), NEUVO_CONTENT=str(FAQ), NEUVO_VECTORS=str(VECTORS),
+               ADVISER_CHAT_ID=str(ADVISERS),
                NEUVO_RELOAD_SECONDS="0", NEUVO_ADVISER_HOURS="mon-sun 00:00-23:59")
     return env
 

@@ -25,7 +25,7 @@ from bot.tools.preview import (
     reply_lines,
     telegram_html,
 )
-from tests.paths import FAQ
+from tests.paths import FAQ, VECTORS
 
 TOPICS = "health:\n  icon: \"🩺\"\n  names:\n    fi: Terveys\n    en: Health\n"
 ENTRY = """\
@@ -200,7 +200,7 @@ def test_reply_lines_follow_the_decision(folder: Path, i18n: I18n) -> None:
 
 def test_ask_everywhere_prints_every_language() -> None:
     out = io.StringIO()
-    ask_everywhere("Miten saan Kela-kortin?", load_content(FAQ), out=out)
+    ask_everywhere("Miten saan Kela-kortin?", load_content(FAQ), out=out, vectors_dir=VECTORS)
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("detected language: fi")
     decided = [line for line in lines if not line.startswith((" ", "detected"))]

@@ -15,17 +15,19 @@ from bot.content.links import find_urls, url_problem
 from bot.content.loader import load_content
 from bot.content.plain_language import hints
 from bot.i18n.languages import LANGUAGES
+from bot.matching.matcher import Matcher
 from bot.tools.review import (
     HINT,
     WARNING,
     add_review_arguments,
+    confusable_entries,
     coverage,
     format_coverage,
     months_before,
     print_review,
     review_content,
 )
-from tests.paths import FAQ
+from tests.paths import FAQ, VECTORS
 
 TODAY = dt.date(2026, 11, 22)
 TOPICS = "health:\n  names:\n    fi: Terveys\n    en: Health\n"
@@ -387,3 +389,42 @@ def test_a_source_that_is_a_front_page_is_reported(tmp_path: Path) -> None:
     page = make(tmp_path / "page", a=entry("a", FI_EN).replace(
         "https://www.kela.fi/kela-card", "https://www.kela.fi/en/kela-card"))
     assert warnings_for(page) == []
+
+
+def confusables(folder: Path) -> list[str]:
+    content = load_content(folder)
+    matcher = Matcher.from_content(content, VECTORS)
+    problems = confusable_entries(folder, content, matcher)
+    assert all(p.severity == WARNING for p in problems)
+    return [str(p) for p in problems]
+
+
+def test_entries_users_cannot_tell_apart_are_warned(tmp_path: Path) -> None:
+    folder = make(tmp_path, card=entry("card", FI_EN), new=entry("new", """\
+        fi:
+          question: Miten haen Kelan korttia?
+          answer: Hae OmaKelassa.
+        en:
+          question: How do I get my Kela card?
+          answer: Apply in OmaKela.
+        """), tax=entry("tax", """\
+        fi:
+          question: Miten saan verokortin?
+          answer: Vero antaa kortin.
+        """))
+    found = confusables(folder)
+    assert found and all("'new'" in p or "'card'" in p for p in found)
+    assert not any("'tax'" in p for p in found)
+    assert "may get the wrong entry" in found[0]
+
+
+def test_distinct_entries_are_not_confusable(tmp_path: Path) -> None:
+    folder = make(tmp_path, card=entry("card", FI_EN), tax=entry("tax", """\
+        fi:
+          question: Miten saan verokortin?
+          answer: Vero antaa kortin.
+        en:
+          question: Where do I pay taxes?
+          answer: Vero collects taxes.
+        """))
+    assert confusables(folder) == []

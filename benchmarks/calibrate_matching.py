@@ -1,0 +1,309 @@
+"""Fit the matcher's decision leaving topics out, and report held-out numbers.
+
+Not a test. Run from the repository root:
+
+    .venv/bin/python benchmarks/calibrate_matching.py [--bench ../shared/bench] [--folds 5]
+
+Why: a decision fitted on the queries it is scored on measures how well it remembers them,
+not how it will do on the entries advisers write next month. So the topics of both benchmark
+corpora (the original 50 and the 15 new ones, each matcher built from its own corpus) are
+split into folds; for each fold the fusion share and the logistic model are fitted on the
+other folds' topics, and the fold's queries — topics the fit never saw — are decided with
+them. Off-topic queries are spread over the folds too. The numbers printed are those
+held-out decisions, per corpus and per language. Last, the fit on all topics is printed as
+the constants to paste into ``bot/matching/matcher.py``.
+
+Only the decision is fitted here; the lexicon, the glossary and the content are never
+touched, and no query text goes anywhere but into the matcher.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.content.loader import load_content
+from bot.matching import matcher as matching
+from bot.matching.embedding import Encoder, Vectors
+from bot.matching.matcher import Candidate, Document, Matcher, encodable
+from bot.matching.normalize import tokens
+from bot.matching.vectors import cached
+from bot.tools.evaluation import load_corpus, load_queries
+
+SHARES = (0.45, 0.55)
+FEATURES = tuple(matching.CONFIDENCE_WEIGHTS)
+#: Cost per outcome, as in the matcher's module docstring.
+COST = {"right": 0.0, "suggested": 1.0, "missed": 3.0, "wrong": 8.0,
+        "oos_answer": 8.0, "oos_suggest": 0.5, "oos_none": 0.0}
+L2 = 0.01
+
+
+@dataclass
+class Query:
+    corpus: str
+    lang: str
+    expected: str | None
+    fold: int
+    #: Per fusion share: (inputs as a vector, ranked ids, ranked scores).
+    views: dict[float, tuple[np.ndarray, list[str], list[float]]]
+    #: Per fusion share: the inputs by name and the ranked candidates, as `decide` and
+    #: `shown` take them.
+    decided: dict[float, tuple[dict[str, float], list[Candidate]]]
+    #: Per baseline (BM25, e5): the five best (id, score), best first.
+    baselines: dict[str, list[tuple[str, float]]]
+
+
+def bm25(docs: list[Document]) -> Callable[[str], list[tuple[str, float]]]:
+    """Plain BM25 (k1 1.2, b 0.75) over each entry's questions and answers in all its
+    languages, on folded word tokens: the usual lexical baseline, no stems or lexicon."""
+    text: dict[str, list[str]] = defaultdict(list)
+    for d in docs:
+        text[d.id] += tokens(" ".join((d.question, *d.alternates, d.answer)))
+    ids = list(text)
+    counts = [Counter(text[i]) for i in ids]
+    lengths = np.array([len(text[i]) for i in ids], dtype=float)
+    df = Counter(t for c in counts for t in c)
+    n = len(ids)
+
+    def rank(query: str) -> list[tuple[str, float]]:
+        scores = np.zeros(n)
+        for t in set(tokens(query)):
+            if t not in df:
+                continue
+            idf = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
+            tf = np.array([c[t] for c in counts], dtype=float)
+            scores += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * lengths / lengths.mean()))
+        order = np.argsort(-scores, kind="stable")[:matching.RANKED]
+        return [(ids[i], float(scores[i])) for i in order]
+
+    return rank
+
+
+def e5(docs: list[Document], encoder: Encoder,
+       vectors: Path) -> Callable[[Vectors], list[tuple[str, float]]]:
+    """Plain multilingual-e5-small search: the closest way of asking, in any language."""
+    texts = [(d.id, t) for d in docs for t in (d.question, *d.alternates)]
+    matrix = cached(encoder, [t for _, t in texts], vectors)
+
+    def rank(vector: Vectors) -> list[tuple[str, float]]:
+        best: dict[str, float] = {}
+        for (i, _), s in zip(texts, matrix @ vector, strict=True):
+            best[i] = max(best.get(i, -1.0), float(s))
+        return sorted(best.items(), key=lambda kv: -kv[1])[:matching.RANKED]
+
+    return rank
+
+
+def collect(bench: Path, vectors: Path, folds: int) -> list[Query]:
+    glossary = load_content(Path("faq")).glossary
+    queries: list[Query] = []
+    rng = random.Random(14)
+    for name, folder in (("original", bench), ("new-topics", bench / "newtopics")):
+        print(f"building the matcher from {folder / 'corpus.jsonl'} …", file=sys.stderr)
+        docs = load_corpus(folder / "corpus.jsonl")
+        matcher = Matcher(docs, glossary, vectors_dir=vectors)
+        plain_bm25, plain_e5 = bm25(docs), e5(docs, matcher.encoder, vectors)
+        rows = load_queries(folder / "dev.jsonl")
+        print(f"encoding {len(rows)} queries …", file=sys.stderr)
+        vecs = matcher.encoder.queries([encodable(str(r["text"])) for r in rows])
+        topics = sorted({str(r["expected"]) for r in rows if r["expected"]})
+        rng.shuffle(topics)
+        fold_of = {t: i % folds for i, t in enumerate(topics)}
+        for k, (row, vec) in enumerate(zip(rows, vecs, strict=True)):
+            expected = str(row["expected"]) if row["expected"] else None
+            fold = fold_of[expected] if expected else k % folds
+            views, decided = {}, {}
+            for share in SHARES:
+                matching.SEMANTIC_SHARE = share
+                a = matcher.assess(str(row["text"]), vector=vec)
+                views[share] = (np.array([a.inputs.get(f, 0.0) for f in FEATURES]),
+                                [c.id for c in a.result.ranked],
+                                [c.score for c in a.result.ranked])
+                decided[share] = (a.inputs, list(a.result.ranked))
+            baselines = {"BM25": plain_bm25(str(row["text"])), "e5": plain_e5(vec)}
+            queries.append(Query(name, str(row["lang"]), expected, fold, views, decided,
+                                 baselines))
+    return queries
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Weights (bias first) by weighted Newton's method with a little L2 (not on the bias)."""
+    xb = np.hstack([np.ones((len(x), 1)), x])
+    w = np.zeros(xb.shape[1])
+    reg = np.full(xb.shape[1], L2)
+    reg[0] = 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(xb @ w)))
+        grad = xb.T @ (weight * (p - y)) + reg * w
+        hess = (xb * (weight * p * (1 - p))[:, None]).T @ xb + np.diag(reg + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def outcome(q: Query, f: Fit, p: float) -> str:
+    """What the user gets, decided by the matcher's own `decide` and `shown`."""
+    inputs, ranked = q.decided[f.share]
+    with_constants(f)
+    decision = matching.decide(p, inputs) if ranked else "none"
+    shown = matching.shown(decision, ranked)
+    if q.expected is None:
+        return "oos_" + decision
+    if decision == "answer":
+        return "right" if shown == (q.expected,) else "wrong"
+    return "suggested" if q.expected in shown else "missed"
+
+
+@dataclass
+class Fit:
+    share: float
+    weights: np.ndarray
+    answer_at: float
+    suggest_at: float
+
+    def prob(self, q: Query) -> float:
+        x = q.views[self.share][0]
+        return float(1 / (1 + np.exp(-(self.weights[0] + self.weights[1:] @ x))))
+
+
+def corpus_weights(queries: list[Query]) -> np.ndarray:
+    """Each corpus weighs the same in a fit, so the 15 new topics count as much as the 50
+    original ones: content of any size must be decided well."""
+    sizes: dict[str, int] = defaultdict(int)
+    for q in queries:
+        sizes[q.corpus] += 1
+    return np.array([len(queries) / (len(sizes) * sizes[q.corpus]) for q in queries])
+
+
+def with_constants(f: Fit) -> None:
+    """Set the matcher's thresholds to a fit's, so `decide` is the bot's own."""
+    matching.ANSWER_CONFIDENCE = f.answer_at
+    matching.SUGGEST_CONFIDENCE = f.suggest_at
+
+
+def fit(train: list[Query]) -> Fit:
+    best: tuple[float, Fit] | None = None
+    weight = corpus_weights(train)
+    answer_grid = np.round(np.arange(0.5, 1.0, 0.05), 3)
+    suggest_grid = np.round(np.arange(0.05, 0.45, 0.05), 3)
+    for share in SHARES:
+        x = np.array([q.views[share][0] for q in train])
+        y = np.array([q.expected is not None and q.views[share][1][:1] == [q.expected]
+                      for q in train], dtype=float)
+        weights = fit_logistic(x, y, weight)
+        candidate = Fit(share, weights, 1.0, 1.0)
+        probs = [candidate.prob(q) for q in train]
+        for answer_at in answer_grid:
+            for suggest_at in suggest_grid:
+                f = Fit(share, weights, float(answer_at), float(suggest_at))
+                cost = sum(w * COST[outcome(q, f, p)]
+                           for q, p, w in zip(train, probs, weight, strict=True))
+                if best is None or cost < best[0]:
+                    best = (cost, f)
+    assert best is not None
+    return best[1]
+
+
+def report(rows: list[tuple[Query, str, bool]], per_language: bool = True) -> None:
+    """Held-out numbers per corpus and language, in `python -m bot eval`'s terms."""
+    groups: dict[tuple[str, str], list[tuple[Query, str, bool]]] = defaultdict(list)
+    for row in rows:
+        if per_language:
+            groups[(row[0].corpus, row[0].lang)].append(row)
+        groups[(row[0].corpus, "all")].append(row)
+    print(f"{'corpus':<11}{'lang':<5}{'n':>4}  correct  helpful  wrong  oos_ans  rank@1")
+    for (corpus, lang), items in sorted(groups.items(),
+                                        key=lambda kv: (kv[0][0], kv[0][1] == "all")):
+        answerable = [r for r in items if r[0].expected is not None]
+        oos = [r for r in items if r[0].expected is None]
+
+        def share(rs: list[tuple[Query, str, bool]], *kinds: str) -> float:
+            return sum(r[1] in kinds for r in rs) / max(len(rs), 1)
+
+        rank1 = sum(r[2] for r in answerable) / max(len(answerable), 1)
+        print(f"{corpus:<11}{lang:<5}{len(items):>4}  {share(answerable, 'right'):7.3f}"
+              f"  {share(answerable, 'right', 'suggested'):7.3f}  {share(answerable, 'wrong'):5.3f}"
+              f"  {share(oos, 'oos_answer'):7.3f}  {rank1:6.3f}")
+
+
+def baseline_outcomes(queries: list[Query], name: str, folds: int) -> list[tuple[Query, str, bool]]:
+    """A baseline decided the simple way, leaving topics out like the matcher: answer when
+    the best score reaches one threshold, suggest the best three above another; both
+    thresholds fitted per fold on the other folds' topics with the same costs."""
+
+    def outcome(q: Query, answer_at: float, suggest_at: float) -> str:
+        ranked = q.baselines[name]
+        top = ranked[0][1] if ranked else 0.0
+        decision = "answer" if top >= answer_at else "suggest" if top >= suggest_at else "none"
+        shown = [i for i, _ in ranked[:1 if decision == "answer" else 3]]
+        if q.expected is None:
+            return "oos_" + decision
+        if decision == "answer":
+            return "right" if shown == [q.expected] else "wrong"
+        return "suggested" if decision == "suggest" and q.expected in shown else "missed"
+
+    rows = []
+    for fold in range(folds):
+        train = [q for q in queries if q.fold != fold]
+        weight = corpus_weights(train)
+        tops = sorted({round(q.baselines[name][0][1], 3) for q in train if q.baselines[name]})
+        grid = [tops[int(i * (len(tops) - 1) / 40)] for i in range(41)] + [math.inf]
+        best = min((sum(w * COST[outcome(q, a, s)] for q, w in zip(train, weight, strict=True)),
+                     a, s) for a in grid for s in grid if s <= a)
+        for q in queries:
+            if q.fold == fold:
+                rows.append((q, outcome(q, best[1], best[2]),
+                             q.baselines[name][:1] == [(q.expected, q.baselines[name][0][1])]))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default = Path(__file__).resolve().parents[2] / "shared" / "bench"
+    parser.add_argument("--bench", type=Path, default=default, help="folder with the benchmark")
+    parser.add_argument("--vectors", type=Path, default=Path("data/vectors"),
+                        help="entry vector cache (as NEUVO_VECTORS)")
+    parser.add_argument("--folds", type=int, default=5)
+    args = parser.parse_args()
+    queries = collect(args.bench, args.vectors, args.folds)
+    held_out: list[tuple[Query, str, bool]] = []
+    for fold in range(args.folds):
+        train = [q for q in queries if q.fold != fold]
+        f = fit(train)
+        print(f"fold {fold}: share {f.share}, answer ≥ {f.answer_at}, suggest ≥ {f.suggest_at}",
+              file=sys.stderr)
+        for q in queries:
+            if q.fold == fold:
+                ids = q.views[f.share][1]
+                held_out.append((q, outcome(q, f, f.prob(q)),
+                                 ids[:1] == [q.expected]))
+    print(f"held out ({args.folds} folds over topics; each fold decided by a fit on the others)")
+    report(held_out)
+    for name in ("BM25", "e5"):
+        print(f"\nbaseline: plain {name}, held out the same way")
+        report(baseline_outcomes(queries, name, args.folds), per_language=False)
+    final = fit(queries)
+    print("\nfitted on all topics — constants for bot/matching/matcher.py:")
+    print(f"SEMANTIC_SHARE = {final.share}")
+    print(f"CONFIDENCE_BIAS = {final.weights[0]:.2f}")
+    print("CONFIDENCE_WEIGHTS = {")
+    for name, weight in zip(FEATURES, final.weights[1:], strict=True):
+        print(f'    "{name}": {weight:.2f},')
+    print("}")
+    print(f"ANSWER_CONFIDENCE = {final.answer_at}\nSUGGEST_CONFIDENCE = {final.suggest_at}")
+
+
+if __name__ == "__main__":
+    main()

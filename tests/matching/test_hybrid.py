@@ -1,0 +1,130 @@
+"""The semantic half of the matcher: cached entry vectors, content nobody wrote vocabulary
+for, and answers that need more than one ambiguous word."""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from bot.matching.embedding import Encoder, Vectors, shared_encoder
+from bot.matching.matcher import Document, Matcher
+from tests.paths import VECTORS
+
+
+class CountingEncoder(Encoder):
+    """The real shared model, counting the content texts it is asked to encode."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoded: list[str] = []
+
+    def passages(self, texts: Sequence[str]) -> Vectors:
+        self.encoded.extend(texts)
+        return shared_encoder().passages(texts)
+
+    def queries(self, texts: Sequence[str]) -> Vectors:
+        return shared_encoder().queries(texts)
+
+
+def _doc(id_: str, lang: str, question: str, *alternates: str) -> Document:
+    return Document(id_, lang, question, tuple(alternates), question)
+
+
+# Topics the concept lexicon has no words for, so only the meaning can bridge languages.
+BEES = _doc("beekeeping", "fi", "Miten rekisteröin mehiläistarhan?",
+            "Pidän mehiläisiä, pitääkö pesät ilmoittaa?", "Hunajan myynti omista pesistä")
+CHOIR = _doc("choir", "fi", "Miten pääsen mukaan kuoroon laulamaan?",
+             "Etsin laulukuoroa aikuisille", "Voinko laulaa kuorossa, vaikka en osaa nuotteja?")
+SAUNA = _doc("public-sauna", "fi", "Missä on yleinen sauna?",
+             "Haluan käydä saunassa, vaikka kotona ei ole saunaa", "Yleisen saunan hinta")
+PRESCRIPTION = _doc("prescription", "fi", "Miten saan reseptilääkkeen apteekista?",
+                    "Lääkäri kirjoitti reseptin, mistä saan lääkkeen?", "Mikä on e-resepti?")
+TAX = _doc("tax-card", "fi", "Mistä saan verokortin?", "Tarvitsen verokortin uuteen työhön")
+# Entries are written in Finnish and English first, like the bundled content.
+IN_ENGLISH = [
+    _doc("beekeeping", "en", "How do I register my apiary?",
+         "I keep bees, must I report my hives?"),
+    _doc("choir", "en", "How can I join a choir?", "I am looking for a choir for adults"),
+    _doc("public-sauna", "en", "Where is there a public sauna?",
+         "I have no sauna at home, where can I go to the sauna?"),
+    _doc("prescription", "en", "How do I get prescription medicine from a pharmacy?",
+         "What is an e-prescription?"),
+    _doc("tax-card", "en", "Where do I get a tax card?", "I need a tax card for my new job"),
+]
+
+
+def test_entry_vectors_are_cached_by_text_and_reused(tmp_path: Path) -> None:
+    encoder = CountingEncoder()
+    Matcher([BEES, CHOIR], encoder=encoder, vectors_dir=tmp_path)
+    assert len(encoder.encoded) == 6  # question and two alternates of each entry
+    encoder.encoded.clear()
+    Matcher([BEES, CHOIR], encoder=encoder, vectors_dir=tmp_path)  # a restart
+    assert encoder.encoded == []
+
+
+def test_a_reload_encodes_only_what_changed(tmp_path: Path) -> None:
+    encoder = CountingEncoder()
+    Matcher([BEES, CHOIR], encoder=encoder, vectors_dir=tmp_path)
+    encoder.encoded.clear()
+    edited = _doc("choir", "fi", "Miten pääsen mukaan kuoroon?",
+                  *CHOIR.alternates)
+    matcher = Matcher([BEES, edited, SAUNA], encoder=encoder, vectors_dir=tmp_path)
+    assert sorted(encoder.encoded) == sorted(["Miten pääsen mukaan kuoroon?", *SAUNA.alternates,
+                                             SAUNA.question])
+    assert matcher.match("Missä voin laulaa kuorossa?").ranked[0].id == "choir"
+
+
+def test_deleted_or_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
+    encoder = CountingEncoder()
+    Matcher([BEES], encoder=encoder, vectors_dir=tmp_path)
+    for path in tmp_path.iterdir():
+        path.write_bytes(b"not a cache")
+    encoder.encoded.clear()
+    matcher = Matcher([BEES, CHOIR], encoder=encoder, vectors_dir=tmp_path)
+    assert len(encoder.encoded) == 6
+    assert matcher.match("mehiläispesät").ranked[0].id == "beekeeping"
+
+
+@pytest.fixture(scope="module")
+def new_topics() -> Matcher:
+    return Matcher([BEES, CHOIR, SAUNA, PRESCRIPTION, TAX, *IN_ENGLISH], vectors_dir=VECTORS)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Mehiläispesät pitää kai ilmoittaa jonnekin?", "beekeeping"),
+    ("Как записаться в хор, я люблю петь", "choir"),
+    ("أين يمكنني الذهاب إلى الساونا؟ ليس عندي ساونا في البيت", "public-sauna"),
+    ("Sidee ayaan ugu biiri karaa koox heeso ah (kuoro)?", "choir"),
+])
+def test_a_new_entry_is_found_in_other_languages_without_vocabulary(
+    new_topics: Matcher, text: str, expected: str
+) -> None:
+    result = new_topics.match(text)
+    assert result.ranked[0].id == expected
+    assert result.decision != "none"
+
+
+@pytest.mark.parametrize("text", [
+    "Anna minulle hyvä resepti pannukakkuihin",
+    "resepti mustikkapiirakkaan?",
+])
+def test_a_homograph_alone_does_not_answer(new_topics: Matcher, text: str) -> None:
+    # "resepti" is both a prescription and a recipe: one shared word is not an answer.
+    assert new_topics.match(text).decision != "answer"
+
+
+def test_the_query_vector_can_be_given(new_topics: Matcher) -> None:
+    text = "Miten saan reseptilääkkeen apteekista?"
+    vector = new_topics.query_vector(text)
+    assert new_topics.match(text, vector=vector) == new_topics.match(text)
+    assert new_topics.match(text, vector=-vector).ranked != new_topics.match(text).ranked
+
+
+def test_assessment_shows_each_signal(new_topics: Matcher) -> None:
+    assessment = new_topics.assess("Miten saan reseptilääkkeen apteekista?")
+    best = assessment.candidates[0]
+    assert best.id == "prescription" == assessment.result.ranked[0].id
+    assert best.lexical > 0 and best.semantic > 0
+    assert best.shared  # the words (or their concepts) the question and the entry share
+    assert set(assessment.inputs) >= {"semantic_margin", "lexical_margin", "agree", "evidence"}
+    assert 0 <= assessment.confidence <= 1

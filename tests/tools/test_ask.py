@@ -1,0 +1,24 @@
+"""`python -m bot ask` shows advisers why an entry won: each signal's part of the score,
+the words the entry shares with the question and the inputs of the decision."""
+
+import pytest
+
+from bot.tools.cli import main
+from tests.paths import FAQ, VECTORS
+
+
+def test_ask_shows_each_signal(monkeypatch: pytest.MonkeyPatch,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("NEUVO_VECTORS", str(VECTORS))
+    assert main(["ask", "Miten saan Kela-kortin?", "--lang", "fi", "--content", str(FAQ)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].startswith("decision: answer (confidence ")
+    assert "shown: kela-card" in lines
+    first = next(line for line in lines if line.lstrip().startswith("1. "))
+    assert "kela-card" in first and "= meaning " in first and " + words " in first
+    score, meaning, words = (float(first.split()[i]) for i in (1, 4, 7))
+    assert score == pytest.approx(meaning + words, abs=0.002)
+    assert any(line.strip().startswith("shared words:") and "kela" in line.lower()
+               for line in lines)
+    assert any(line.strip().startswith("semantic_margin") and " × " in line for line in lines)
