@@ -236,7 +236,8 @@ FORGET_CONFIRM = N_(
 FORGET_YES = N_("Yes, delete everything")
 FORGET_NO = N_("No, keep it")
 FORGET_DONE = N_(
-    "Done. Everything about you is deleted. If you write again, I start from the beginning."
+    "Done. Your data is deleted, except what /privacy says must stay. If you write again, I "
+    "start from the beginning."
 )
 FORGET_CANCELLED = N_("OK. Nothing was deleted.")
 

@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+from cachetools import LRUCache
 
 from bot.matching.embedding import Vectors, shared_encoder
 from bot.matching.normalize import fold, tokens
@@ -32,6 +33,10 @@ SMALLTALK_KINDS = ("bot", "insult", "thanks", "goodbye", "greeting", "ack")
 MAX_SMALLTALK_WORDS = 6
 #: Below this cosine similarity an example says nothing about the message.
 MIN_SIMILARITY = 0.87
+#: Short messages come again and again ("hi", "kela card"): their routes are remembered,
+#: in memory only, so a repeated one costs no encoder pass. Longer ones are personal.
+CACHED_CHARS = 60
+CACHE_SIZE = 4096
 #: The longest text given to the encoder (the patterns read all of a message).
 ENCODED_CHARS = 400
 #: Human and small talk from the encoder need a clear lead over an ordinary question.
@@ -105,6 +110,7 @@ class Detector:
         rows += [("none", text) for text in ordinary]
         self.labels = np.array([label for label, _ in rows])
         self.vectors = _encoded([text for _, text in rows], vectors_dir)
+        self._recent: LRUCache[str, Route] = LRUCache(CACHE_SIZE)
         _patterns()
 
     def nearest(self, query: Vectors) -> dict[str, float]:
@@ -120,13 +126,18 @@ class Detector:
             # Only emoji: a reaction (👍, 🙏), answered as small talk. Only "?!" is not.
             emoji = any(unicodedata.category(ch) == "So" for ch in text)
             return Route("smalltalk", "ack") if emoji else FAQ
+        if len(text) <= CACHED_CHARS and (known := self._recent.get(text)) is not None:
+            return known
         short = len(words) <= MAX_SMALLTALK_WORDS
         folded = fold(text)
         # Said in jest ("killing me 😅") or asking the advisers' hours: see patterns.txt.
         joke = bool(_patterns()["joke"].search(folded))
         hours = bool(_patterns()["hours"].search(folded))
-        return (_by_pattern(folded, short, joke, hours)
-                or self._by_example(text, short, joke, hours))
+        found = (_by_pattern(folded, short, joke, hours)
+                 or self._by_example(text, short, joke, hours))
+        if len(text) <= CACHED_CHARS:
+            self._recent[text] = found
+        return found
 
     def _by_example(self, text: str, short: bool, joke: bool, hours: bool) -> Route:
         if len(text) > ENCODED_CHARS:
