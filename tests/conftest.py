@@ -50,6 +50,13 @@ async def standin() -> AsyncIterator[BotApiStandIn]:
     await server.stop()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Encode the bundled content's vectors once, before the test workers start: on a fresh
+    clone every worker, and every console subprocess, would otherwise encode it at once."""
+    if not hasattr(config, "workerinput"):  # the controller (or a run without workers)
+        Knowledge.load(FAQ, VECTORS)
+
+
 @functools.cache
 def bundled_knowledge() -> Knowledge:
     """The bundled content, loaded once: tests that do not change it share it."""

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.paths import ROOT
+from tests.paths import ROOT, VECTORS
 
 
 def run(
@@ -15,6 +15,7 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items()
                    if not k.startswith(("TELEGRAM_", "NEUVO_"))}
+    environment["NEUVO_VECTORS"] = str(VECTORS)  # the vectors the test session encoded
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "run_bot.py", *args], input=stdin, capture_output=True, text=True,

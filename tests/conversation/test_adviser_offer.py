@@ -13,7 +13,7 @@ from bot.knowledge.knowledge import Knowledge
 from bot.matching.matcher import Candidate, MatchResult
 from tests.conftest import ADVISERS, make_neuvo, make_settings
 from tests.conversation.test_conversation import ScriptedMatcher, all_buttons
-from tests.paths import FAQ
+from tests.paths import FAQ, VECTORS
 
 STORY = ("I lost my job last month and my residence permit is tied to that job. I have money "
          "for one more month, my children go to school here and I cannot sleep at night. I do "
@@ -38,7 +38,7 @@ async def test_thumbs_down_offers_an_adviser(conv: Conversation) -> None:
 
 async def test_a_long_story_with_only_suggestions_offers_an_adviser(conv: Conversation) -> None:
     content = load_content(FAQ)
-    matcher = ScriptedMatcher.from_content(content)
+    matcher = ScriptedMatcher.from_content(content, VECTORS)
     matcher.result = MatchResult(
         "suggest", ("residence-permit-extension", "unemployment-benefit"),
         (Candidate("residence-permit-extension", 0.5), Candidate("unemployment-benefit", 0.4)),
