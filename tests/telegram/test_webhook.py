@@ -23,6 +23,16 @@ def free_port() -> int:
         return port
 
 
+def webhook_server(standin: BotApiStandIn, tmp_path: Path) -> tuple[WebhookServer, str]:
+    """Neuvo's webhook server on a free local port, with secret "s3cret", and its address."""
+    settings = replace(make_settings(tmp_path), token=standin.token, base_url=standin.base_url)
+    neuvo = make_neuvo(settings, handoff=False)
+    port = free_port()
+    server = WebhookServer(build_application(neuvo, settings), neuvo,
+                           "https://bot.example.org/", "127.0.0.1", port, "s3cret")
+    return server, f"http://127.0.0.1:{port}"
+
+
 def update(update_id: int, text: str) -> dict[str, Any]:
     user = {"id": 4242, "is_bot": False, "first_name": "W", "language_code": "fi"}
     return {"update_id": update_id, "message": {
@@ -32,12 +42,7 @@ def update(update_id: int, text: str) -> dict[str, Any]:
 
 async def test_webhook_delivers_updates_and_checks_the_secret(standin: BotApiStandIn,
                                                               tmp_path: Path) -> None:
-    settings = replace(make_settings(tmp_path), token=standin.token, base_url=standin.base_url)
-    neuvo = make_neuvo(settings, handoff=False)
-    port = free_port()
-    server = WebhookServer(build_application(neuvo, settings), neuvo,
-                           "https://bot.example.org/", "127.0.0.1", port, "s3cret")
-    base = f"http://127.0.0.1:{port}"
+    server, base = webhook_server(standin, tmp_path)
     await server.start()
     try:
         [hook] = standin.sent(method="setWebhook")
@@ -69,20 +74,16 @@ async def test_webhook_delivers_updates_and_checks_the_secret(standin: BotApiSta
 
 async def test_an_update_delivered_twice_is_answered_once(standin: BotApiStandIn,
                                                           tmp_path: Path) -> None:
-    settings = replace(make_settings(tmp_path), token=standin.token, base_url=standin.base_url)
-    neuvo = make_neuvo(settings, handoff=False)
-    port = free_port()
-    server = WebhookServer(build_application(neuvo, settings), neuvo,
-                           "https://bot.example.org/", "127.0.0.1", port, "s3cret")
+    server, base = webhook_server(standin, tmp_path)
     await server.start()
     try:
         async with aiohttp.ClientSession() as http:
             for _ in range(2):  # Telegram retries when it did not see the first answer
-                async with http.post(f"http://127.0.0.1:{port}{UPDATES_PATH}",
+                async with http.post(f"{base}{UPDATES_PATH}",
                                      json=update(7, "/help"),
                                      headers={SECRET_HEADER: "s3cret"}) as response:
                     assert response.status == 200
-            async with http.post(f"http://127.0.0.1:{port}{UPDATES_PATH}",
+            async with http.post(f"{base}{UPDATES_PATH}",
                                  json=update(8, "Miten saan Kela-kortin?"),
                                  headers={SECRET_HEADER: "s3cret"}) as response:
                 assert response.status == 200

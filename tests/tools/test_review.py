@@ -238,15 +238,19 @@ def test_near_duplicate_questions_across_files_name_both_places(tmp_path: Path) 
     ]
 
 
-def test_different_questions_are_not_near_duplicates(tmp_path: Path) -> None:
-    folder = make(tmp_path, card=entry("card", FI_EN), tax=entry("tax", """\
+#: An entry about another thing than FI_EN's Kela card, in other words.
+TAX_ENTRY = entry("tax", """\
         fi:
           question: Miten saan verokortin?
           answer: Vero antaa kortin.
         en:
           question: Where do I pay taxes?
           answer: Vero collects taxes.
-        """))
+        """)
+
+
+def test_different_questions_are_not_near_duplicates(tmp_path: Path) -> None:
+    folder = make(tmp_path, card=entry("card", FI_EN), tax=TAX_ENTRY)
     assert warnings_for(folder) == []
 
 
@@ -424,12 +428,5 @@ def test_entries_users_cannot_tell_apart_are_warned(tmp_path: Path) -> None:
 
 
 def test_distinct_entries_are_not_confusable(tmp_path: Path) -> None:
-    folder = make(tmp_path, card=entry("card", FI_EN), tax=entry("tax", """\
-        fi:
-          question: Miten saan verokortin?
-          answer: Vero antaa kortin.
-        en:
-          question: Where do I pay taxes?
-          answer: Vero collects taxes.
-        """))
+    folder = make(tmp_path, card=entry("card", FI_EN), tax=TAX_ENTRY)
     assert confusables(folder) == []
