@@ -32,14 +32,20 @@ A small logistic model (``CONFIDENCE_*``) turns signals of the best entry that m
 for any content into the probability that it is right: the fused score and its margin over
 the runner-up, each signal's score and margin, whether both signals put the same entry first
 (*agree*), how many words of the query the entry's shared words and concepts come from
-(*evidence*), and the share of the query no entry knows. We ``answer`` when the probability is
-at least ``ANSWER_CONFIDENCE`` and the answer is confirmed:
+(*evidence*), how many of them are what the entry is about (*about*), the share of the query
+no entry knows, and how close the query comes to any entry at all (*semantic_best*). We
+``answer`` when the probability is at least ``ANSWER_CONFIDENCE`` and the answer is confirmed:
 
-- the semantic signal, too, puts the entry first, by ``SEMANTIC_MARGIN_MIN``: words alone — in
-  a language whose function words only a few entries share, say — never make an answer;
 - the entry shares at least two words of the query (``EVIDENCE_ANSWER``): one homograph —
   "resepti" is a pancake recipe and a prescription — is one word, however many concepts it
-  names.
+  names;
+- and the meaning agrees: the semantic signal, too, puts the entry first, by
+  ``SEMANTIC_MARGIN_MIN``; or, if two of those words are what the entry is *about* (its ways
+  of asking have them, not just its answer: *about* in the model), the semantic signal
+  prefers no other entry by more than ``SEMANTIC_DISSENT_MAX``. Words alone — in a language
+  whose function words only a few entries share, say — never make an answer; but where the
+  encoder is weak (a Finnish-only entry asked in Somali, a typo it cannot read) and the
+  question names what the entry is about, the words may decide.
 
 Otherwise, at least ``SUGGEST_CONFIDENCE``, we ``suggest`` the best entries within
 ``SUGGEST_GAP`` of the best; below, ``none``.
@@ -97,24 +103,28 @@ SEMANTIC_SPAN = 0.15
 SEMANTIC_SHARE = 0.45
 #: Logistic model of "the best entry is the right one" and its thresholds, fitted leaving
 #: topics out by benchmarks/calibrate_matching.py (which prints these lines).
-CONFIDENCE_BIAS = -5.17
+CONFIDENCE_BIAS = -5.33
 CONFIDENCE_WEIGHTS = {
-    "score": -3.92,
-    "margin": 6.98,
-    "semantic": 4.70,
-    "semantic_margin": 4.70,
-    "lexical": 6.81,
-    "lexical_margin": -0.88,
-    "agree": 0.26,
-    "evidence": 2.63,
-    "unknown": 0.46,
+    "score": -4.99,
+    "margin": 7.55,
+    "semantic": -12.48,
+    "semantic_margin": 13.61,
+    "lexical": 6.23,
+    "lexical_margin": -1.16,
+    "agree": 0.33,
+    "evidence": 0.80,
+    "unknown": 0.32,
+    "about": 2.30,
+    "semantic_best": 17.61,
 }
 ANSWER_CONFIDENCE = 0.75
-#: An answer also needs the meaning to single out the entry (by this much, rescaled). Not
-#: fitted: a design choice, checked leaving topics out (0 let Somali and Sorani off-topic
-#: questions be answered on shared function words).
+#: An answer also needs the meaning to single out the entry (by this much, rescaled), or,
+#: when the query names what the entry is about, not to prefer another entry by more than
+#: SEMANTIC_DISSENT_MAX. Not fitted: design choices, checked leaving topics out (a margin of
+#: 0 let Somali and Sorani off-topic questions be answered on shared function words).
 SEMANTIC_MARGIN_MIN = 0.04
-SUGGEST_CONFIDENCE = 0.1
+SEMANTIC_DISSENT_MAX = 0.1
+SUGGEST_CONFIDENCE = 0.15
 SUGGEST_GAP = 0.3
 #: What `unanswered` counts as an entry being near a question at all.
 SUGGEST_SCORE = 0.15
@@ -241,6 +251,10 @@ class Matcher:
             asked.extend((idx, f) for f in features if f)
         weights = [_entry_weights(doc_weights) for doc_weights in per_doc]
         self._entry_features = [frozenset(entry) for entry in weights]
+        #: Per entry, the features it is about: a word its ways of asking have in some
+        #: language, a concept they have in most of its languages (see `_entry_weights`).
+        self._entry_about = [frozenset(f for f, w in entry.items() if w >= QUESTION_FLOOR)
+                             for entry in weights]
         n = len(self._ids)
         df: dict[str, int] = defaultdict(int)
         for entry in weights:
@@ -425,6 +439,7 @@ class Matcher:
 
         shared = views.known.keys() & self._entry_features[top]
         evidence = len({pos for f in shared for pos in views.known[f]})
+        about = len({pos for f in shared & self._entry_about[top] for pos in views.known[f]})
         return {
             "score": float(fused[top]),
             "margin": margin(fused),
@@ -435,6 +450,8 @@ class Matcher:
             "agree": float(int(np.argmax(semantic)) == int(np.argmax(lexical)) == top),
             "evidence": min(evidence, EVIDENCE_FULL) / EVIDENCE_FULL,
             "unknown": views.unknown,
+            "about": min(about, EVIDENCE_FULL) / EVIDENCE_FULL,
+            "semantic_best": float(semantic.max()),
         }
 
 
@@ -489,8 +506,11 @@ def _logistic(inputs: dict[str, float]) -> float:
 
 def decide(confidence: float, inputs: dict[str, float]) -> Decision:
     """Answer, suggest or nothing (see the module docstring)."""
-    confirmed = (inputs.get("semantic_margin", 0.0) >= SEMANTIC_MARGIN_MIN
-                 and inputs.get("evidence", 0.0) >= EVIDENCE_ANSWER)
+    semantic_margin = inputs.get("semantic_margin", 0.0)
+    confirmed = inputs.get("evidence", 0.0) >= EVIDENCE_ANSWER and (
+        semantic_margin >= SEMANTIC_MARGIN_MIN
+        or (inputs.get("about", 0.0) >= EVIDENCE_ANSWER
+            and semantic_margin >= -SEMANTIC_DISSENT_MAX))
     if confidence >= ANSWER_CONFIDENCE and confirmed:
         return "answer"
     if confidence >= SUGGEST_CONFIDENCE:

@@ -87,8 +87,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
     assessment = matcher.assess(args.text, normalise_code(args.lang))
     result = assessment.result
     print(f"decision: {result.decision} (confidence {assessment.confidence:.2f}; answer at "
-          f"{matching.ANSWER_CONFIDENCE} if the meaning margin is at least "
-          f"{matching.SEMANTIC_MARGIN_MIN}, suggest at {matching.SUGGEST_CONFIDENCE})")
+          f"{matching.ANSWER_CONFIDENCE} if two words support the entry and the meaning margin "
+          f"is at least {matching.SEMANTIC_MARGIN_MIN}, or at least "
+          f"-{matching.SEMANTIC_DISSENT_MAX} when they are what the entry is about; suggest at "
+          f"{matching.SUGGEST_CONFIDENCE})")
     print(f"shown: {', '.join(result.ids) or '-'}")
     print(f"detected language: {detect_language(args.text) or '-'}")
     share = matching.SEMANTIC_SHARE

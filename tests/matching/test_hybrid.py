@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.matching import matcher
 from bot.matching.embedding import Encoder, Vectors, shared_encoder
 from bot.matching.matcher import Document, Matcher
 from tests.paths import VECTORS
@@ -128,3 +129,37 @@ def test_assessment_shows_each_signal(new_topics: Matcher) -> None:
     assert best.shared  # the words (or their concepts) the question and the entry share
     assert set(assessment.inputs) >= {"semantic_margin", "lexical_margin", "agree", "evidence"}
     assert 0 <= assessment.confidence <= 1
+
+
+SURE = {"evidence": 2 / 3, "about": 2 / 3, "semantic_margin": 0.05}
+
+
+@pytest.mark.parametrize(("inputs", "decision"), [
+    (SURE, "answer"),
+    # The meaning prefers another entry a little, but the words are what this one is about.
+    ({**SURE, "semantic_margin": -0.05}, "answer"),
+    # ... by more than a little: the words are not enough.
+    ({**SURE, "semantic_margin": -0.15}, "suggest"),
+    # Only one of the words is what the entry is about (the other is in its answer).
+    ({**SURE, "about": 1 / 3, "semantic_margin": -0.05}, "suggest"),
+    # One word is never an answer, however sure the meaning is.
+    ({**SURE, "evidence": 1 / 3, "about": 1 / 3, "semantic_margin": 0.3}, "suggest"),
+])
+def test_an_answer_needs_two_words_and_a_meaning_that_agrees(
+    inputs: dict[str, float], decision: str
+) -> None:
+    assert matcher.decide(0.99, inputs) == decision
+    assert matcher.decide(0.01, inputs) == "none"
+
+
+def test_words_only_in_an_answer_are_not_what_the_entry_is_about() -> None:
+    keys = Document("lost-keys", "fi", "Kadotin avaimet, mitä teen?", ("Avaimet hukassa",),
+                    "Soita isännöitsijälle.")
+    m = Matcher([keys, BEES, CHOIR, SAUNA], vectors_dir=VECTORS)
+    asked = m.assess("avaimet hukassa", lang="fi")
+    assert asked.result.ranked[0].id == "lost-keys"
+    assert asked.inputs["about"] == asked.inputs["evidence"] == 2 / 3
+    # "isännöitsijä" is only in the answer: it is evidence, but not what the entry is about.
+    told = m.assess("avaimet, soitanko isännöitsijälle", lang="fi")
+    assert told.result.ranked[0].id == "lost-keys"
+    assert told.inputs["evidence"] == 2 / 3 and told.inputs["about"] == 1 / 3
