@@ -242,13 +242,10 @@ class Handoff:
             if await self.store.created_since(pid, day_ago) >= MAX_TICKETS_PER_DAY:
                 return Outcome(edit=say(t, texts.TOO_MANY_TICKETS))
             relayed, cut = _cut(question)
-            ticket = await self.store.create(pid, chat_id, t.lang, municipality, contact, relayed)
+            ticket = await self.store.create(pid, chat_id, t.lang, municipality, contact, relayed,
+                                             urgent)
             await self.usage.ticket_created(t.lang, municipality_id)
             post = self._ticket_post(ticket, relayed)
-            if urgent:
-                post = AdviserPost(post.ticket_id, Message(
-                    self.desk.html(texts.DESK_URGENT) + "\n" + post.message.html,
-                    post.message.buttons))
             replies = [Message(
                 bidi.line(t.html(texts.ADVISER_SENT, number=str(ticket.id)), t.lang),
                 ((button(t, texts.CLOSE_MY_TICKET, f"adv:done:{ticket.id}"),),),
@@ -269,19 +266,19 @@ class Handoff:
             await self.storage.clear_pending(pid)
 
     def _ticket_post(self, ticket: Ticket, question: str) -> AdviserPost:
-        """A new ticket's first message in the advisers' group."""
+        """A new ticket's first message in the advisers' group; an urgent one says so first."""
         d = self.desk
-        return AdviserPost(ticket.id, Message(
-            d.html(
-                texts.DESK_NEW_TICKET,
-                number=str(ticket.id),
-                language=escape(f"{self.language_name(ticket.lang)} ({ticket.lang})"),
-                municipality=escape(ticket.municipality or d(texts.DESK_UNKNOWN)),
-                contact=escape(ticket.contact or d(texts.DESK_NOT_SHARED)),
-                question=escape(question),
-            ),
-            self._desk_buttons(ticket.id),
-        ))
+        html = d.html(
+            texts.DESK_NEW_TICKET,
+            number=str(ticket.id),
+            language=escape(f"{self.language_name(ticket.lang)} ({ticket.lang})"),
+            municipality=escape(ticket.municipality or d(texts.DESK_UNKNOWN)),
+            contact=escape(ticket.contact or d(texts.DESK_NOT_SHARED)),
+            question=escape(question),
+        )
+        if ticket.urgent:
+            html = d.html(texts.DESK_URGENT) + "\n" + html
+        return AdviserPost(ticket.id, Message(html, self._desk_buttons(ticket.id)))
 
     async def unposted(self) -> list[AdviserPost]:
         """Open tickets whose first post never reached the group (the bot died between).

@@ -8,9 +8,10 @@ adviser's reply finds its user after any restart, and advisers never see who the
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.storage.database import Database
 
@@ -32,6 +33,8 @@ class Ticket:
     group_thread_id: int | None
     created_at: int
     first_reply_at: int | None
+    #: Asked from a crisis card (see `Handoff.ask`).
+    urgent: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -40,8 +43,14 @@ class Ticket:
 
 _TICKET_COLUMNS = (
     "id, pid, chat_id, lang, municipality, status, contact, group_message_id, "
-    "group_thread_id, created_at, first_reply_at"
+    "group_thread_id, created_at, first_reply_at, urgent"
 )
+
+
+def _ticket(row: sqlite3.Row) -> Ticket:
+    """A row of `_TICKET_COLUMNS`; SQLite keeps the urgent flag as 0 or 1."""
+    ticket = Ticket(*row)
+    return replace(ticket, urgent=bool(ticket.urgent))
 
 
 class TicketStore:
@@ -59,11 +68,11 @@ class TicketStore:
 
     async def _one(self, where: str, *args: object) -> Ticket | None:
         row = await self.db.fetchone(f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE {where}", args)
-        return Ticket(*row) if row else None
+        return _ticket(row) if row else None
 
     async def create(
         self, pid: str, chat_id: int, lang: str, municipality: str | None, contact: str | None,
-        text: str,
+        text: str, urgent: bool = False,
     ) -> Ticket:
         now = self.now()
         maybe_open = await self._maybe_open_pids()
@@ -72,8 +81,8 @@ class TicketStore:
         async with self.db.transaction():
             written = await self.db.execute(
                 "INSERT INTO tickets(pid, chat_id, lang, municipality, status, contact, "
-                "created_at, updated_at) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
-                (pid, chat_id, lang, municipality, contact, now, now),
+                "created_at, updated_at, urgent) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?)",
+                (pid, chat_id, lang, municipality, contact, now, now, int(urgent)),
             )
             assert written.lastrowid is not None
             await self.db.execute(
@@ -187,7 +196,7 @@ class TicketStore:
             f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE {_IS_OPEN} "
             "ORDER BY id"
         )
-        return [Ticket(*row) for row in rows]
+        return [_ticket(row) for row in rows]
 
     async def created_since(self, pid: str, since: int) -> int:
         """Tickets opened since then, /forget or not (`ticket_starts` outlives it)."""

@@ -159,6 +159,11 @@ MIGRATIONS: tuple[str, ...] = (
         SELECT group_message_id, ticket_id FROM ticket_messages
         WHERE group_message_id IS NOT NULL;
     """,
+    """
+    -- Asked from a crisis card: the advisers' post says so, also when it is sent again
+    -- after a restart (bot/handoff/handoff.py).
+    ALTER TABLE tickets ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 

@@ -63,3 +63,27 @@ async def test_a_crisis_ticket_is_urgent_and_after_hours_the_person_gets_the_lin
                                where=lambda c: "call 112 now" in c.params["text"])
     finally:
         await running.stop()
+
+
+async def test_an_urgent_ticket_posted_again_after_a_restart_is_still_urgent(
+    standin: BotApiStandIn, tmp_path: Path,
+) -> None:
+    # The bot died after storing the ticket and before its post was queued: at the next
+    # start the post is made again from the stored ticket, and the urgent mark with it.
+    running = await start_bot(standin, tmp_path)
+    try:
+        store = running.neuvo.handoff.store
+        await store.create("pid-1", USER, "en", None, None, "I am afraid of my husband",
+                           urgent=True)
+        await store.create("pid-2", USER + 1, "en", None, None, "My permit is late")
+    finally:
+        await running.stop()
+    again = await start_bot(standin, tmp_path)
+    try:
+        posts = await standin.wait_for("sendMessage", count=2, chat_id=ADVISERS)
+        [urgent] = [p for p in posts if "afraid" in p.params["text"]]
+        [ordinary] = [p for p in posts if "permit" in p.params["text"]]
+        assert urgent.params["text"].startswith("🚨 URGENT")
+        assert "URGENT" not in ordinary.params["text"]
+    finally:
+        await again.stop()
