@@ -305,10 +305,10 @@ class Matcher:
         return self._encoder
 
     def query_vector(self, text: str) -> Vectors:
-        """The vector :meth:`match` uses for ``text``; a caller that needs it too (another
-        detector) computes it once here and passes it to :meth:`match`."""
-        vector: Vectors = self._encoder.queries([encodable(text)])[0]
-        return vector
+        """The vector :meth:`match` uses for ``text``; a caller that needs it too (the safety
+        step) computes it once here and passes it to :meth:`match`. Short texts' vectors
+        are remembered (:meth:`Encoder.query`)."""
+        return self._encoder.query(encodable(text))
 
     def query_vectors(self, texts: Sequence[str]) -> Vectors:
         """Query vectors of texts the content itself holds (the validator asks every way of
@@ -441,10 +441,17 @@ class Matcher:
 def encodable(text: str) -> str:
     """What of a message the encoder sees: the text cleaned (case, invisible characters) as
     for language identification, without the emoji and punctuation around it. Capitals and
-    such noise do not change what a question asks, so they must not change the match. Only
-    the first ``ENCODED_CHARS``: encoding time grows with length, and a long story's question
-    is near its start (the lexical signal still reads all of it)."""
-    return _EDGES.sub("", clean(text)[:ENCODED_CHARS])
+    such noise do not change what a question asks, so they must not change the match.
+
+    Of a text longer than ``ENCODED_CHARS``, its opening and its end: encoding time grows
+    with length, a long story's question is near its start, and what the safety step must
+    not miss often comes last (a farewell). The lexical signal and the safety step's
+    patterns still read all of it."""
+    cleaned = clean(text)
+    if len(cleaned) > ENCODED_CHARS:
+        half = ENCODED_CHARS // 2
+        cleaned = f"{cleaned[:half]} … {cleaned[-half:]}"
+    return _EDGES.sub("", cleaned)
 
 
 def _doc_weights(asking: Sequence[set[str]], answer: set[str]) -> dict[str, float]:
