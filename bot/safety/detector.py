@@ -117,16 +117,19 @@ class Detector:
         rows = [(label, text) for label, texts in _sections(DATA / "exemplars.txt").items()
                 for text in texts]
         rows += [("none", text) for text in ordinary]
-        self.labels = np.array([label for label, _ in rows])
+        # Grouped by label, so that each label's best is one np.maximum.reduceat.
+        rows.sort(key=lambda row: row[0])
+        labels = [label for label, _ in rows]
+        self._labels = sorted(set(labels))
+        self._starts = np.array([labels.index(label) for label in self._labels], dtype=np.intp)
         self.vectors = _encoded([encodable(text) for _, text in rows], vectors_dir)
         self._query_vector = query_vector
         _patterns()
 
     def nearest(self, query: Vectors) -> dict[str, float]:
         """The best similarity per label."""
-        sims = self.vectors @ query
-        return {str(label): float(sims[self.labels == label].max())
-                for label in np.unique(self.labels)}
+        best = np.maximum.reduceat(self.vectors @ query, self._starts)
+        return dict(zip(self._labels, best.tolist(), strict=True))
 
     def route(self, text: str, vector: Callable[[], Vectors] | None = None) -> Route:
         """The route of one message; "faq" when nothing in it needs more than the FAQ.
