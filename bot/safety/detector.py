@@ -6,8 +6,8 @@ an adviser can see why a message was routed. The multilingual encoder compares t
 with example messages (`data/exemplars.txt`) and catches indirect phrasing no pattern lists
 ("everyone would be better without me"). A missed crisis may cost a life and a false alarm
 costs one extra message, so the crisis side is tuned for recall: a crisis example wins with
-half the lead over the nearest ordinary one that human or small talk need (measured on the
-safety benchmark, see README).
+a smaller lead over the nearest ordinary one than human or small talk need (measured on
+the safety benchmark, see README).
 
 The message's vector is the matcher's (its cleaned text, see
 `bot.matching.matcher.encodable`), and the examples are encoded the same way: one encoder
@@ -37,12 +37,13 @@ SMALLTALK_KINDS = ("bot", "insult", "thanks", "goodbye", "greeting", "ack")
 #: Small talk is a short message; a longer one that greets is a question with a greeting.
 MAX_SMALLTALK_WORDS = 6
 #: Below this cosine similarity an example says nothing about the message.
-MIN_SIMILARITY = 0.86
+MIN_SIMILARITY = 0.865
 #: The lead a crisis example needs over the nearest ordinary one. This and MIN_SIMILARITY
-#: were set on the safety benchmark's dev set when the step began to share the matcher's
-#: vector: the same crisis recall, false alarms, intents and `none` to FAQ as with its own
-#: vector of the raw text (README, "Safety").
-CRISIS_MARGIN = 0.005
+#: were set when the step began to share the matcher's vector: of the values that keep the
+#: safety benchmark's crisis recall, false alarms, intents and `none` to FAQ of the step's
+#: own raw-text vector, those with the fewest crisis cards on the FAQ benchmarks' ordinary
+#: questions (README, "Safety").
+CRISIS_MARGIN = 0.0075
 #: Human and small talk from the encoder need a clear lead over an ordinary question.
 INTENT_MARGIN = 0.01
 
