@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache, partial
 from typing import TypeVar
 
 from cachetools import LRUCache
@@ -188,14 +189,14 @@ class Conversation:
             question = question[:MAX_QUESTION_CHARS]
             notes.append(self._plain(self.i18n(known or REFERENCE_LANGUAGE), texts.TOO_LONG))
         knowledge = self.knowledge
-        # Both may encode the question (the model takes ~10 ms of CPU, releasing the GIL):
-        # on the answer thread, while the event loop keeps serving other chats.
-        first = await self._off_loop(knowledge.safety.route, question)
+        # Encoding the question takes the model tens of ms of CPU (releasing the GIL): on the
+        # answer thread, while the event loop keeps serving other chats.
+        first, result = await self._off_loop(_route_and_match, knowledge, question, known)
         if first.name != "faq":
-            outcome = await self._safety(pid, record, known, question, first)
+            outcome = await self._safety(pid, record, known, question, first, result)
             outcome.messages[:0] = notes
             return outcome
-        result = await self._off_loop(knowledge.matcher.match, question, known)
+        assert result is not None
         lang = known or result.detected_lang or REFERENCE_LANGUAGE
         if known is None and result.detected_lang:
             self._detected[pid] = result.detected_lang
@@ -291,7 +292,7 @@ class Conversation:
         return Outcome([self._menu(t, texts.EXPIRED_BUTTON)])
 
     async def _safety(self, pid: str, record: UserRecord, known: str | None, question: str,
-                      first: Route) -> Outcome:
+                      first: Route, result: MatchResult | None) -> Outcome:
         """What a message needs before any FAQ answer (see `bot.safety`).
 
         A crisis card comes first; if the message also asks something the matcher answers
@@ -301,7 +302,7 @@ class Conversation:
         """
         knowledge = self.knowledge
         if first.crisis is not None:
-            result = knowledge.matcher.match(question, known)
+            assert result is not None  # _route_and_match matches every crisis message
             t = self.i18n(known or result.detected_lang or REFERENCE_LANGUAGE)
             rows: tuple[tuple[Button, ...], ...] = ()
             if self.handoff is not None:
@@ -509,3 +510,16 @@ class Conversation:
         body = (finnish_answer_html(t, self.i18n(REFERENCE_LANGUAGE), entry) if finnish
                 else answer_html(t, entry))
         return Message(body, tuple(rows))
+
+
+def _route_and_match(knowledge: Knowledge, question: str,
+                     lang: str | None) -> tuple[Route, MatchResult | None]:
+    """The safety step's route and, unless the message goes to a person or is small talk,
+    its match (a crisis card is followed by a confident answer). The two share the
+    question's vector: one encoder pass, and none when a pattern sends the message to a
+    person or to small talk."""
+    vector = cache(partial(knowledge.matcher.query_vector, question))
+    route = knowledge.safety.route(question, vector)
+    if route.name in ("human", "smalltalk"):
+        return route, None
+    return route, knowledge.matcher.match(question, lang, vector=vector())

@@ -38,8 +38,9 @@ class Knowledge:
             raise ContentInvalid(report)
         questions = [text.question for entry in content.entries.values()
                      for text in entry.texts.values()]
-        return cls(content, Matcher.from_content(content, vectors_dir), directory,
-                   load_crisis(folder), Detector(questions, vectors_dir))
+        matcher = Matcher.from_content(content, vectors_dir)
+        return cls(content, matcher, directory, load_crisis(folder),
+                   Detector(matcher.query_vector, questions, vectors_dir))
 
 
 def validate_all(folder: Path) -> tuple[ContentSet | None, Directory | None, Report]:

@@ -155,13 +155,14 @@ def scores(text: str) -> dict[str, float]:
     function_words = _function_words()
     folded = [fold_word(w) for w in words]
     letters = Counter("".join(words))
+    grams_of = [_grams(word) for word in words]
     result: dict[str, float] = {}
     for label in _LABELS[script]:
         profile = profiles[label]
+        logp, unseen = profile.logp.get, profile.unseen
         total = 0.0
-        for word in words:
-            grams = _grams(word)
-            total += sum(profile.logp.get(g, profile.unseen) for g in grams) / len(grams)
+        for grams in grams_of:
+            total += sum(logp(g, unseen) for g in grams) / len(grams)
         score = total / len(words)
         lang = label.split("-")[0]
         if not label.endswith("-latn"):

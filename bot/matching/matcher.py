@@ -80,7 +80,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -140,6 +140,7 @@ ENCODED_CHARS = 600
 _EDGES = re.compile(r"^\W+|\W+$")
 
 Decision = Literal["answer", "suggest", "none"]
+T = TypeVar("T", bound=np.generic)
 
 
 @dataclass(frozen=True)
@@ -196,8 +197,9 @@ class Assessment:
 
 @dataclass(frozen=True)
 class _Views:
-    coverage: dict[int, float]
-    nearest: dict[int, float]
+    #: Per entry.
+    coverage: npt.NDArray[np.float64]
+    nearest: npt.NDArray[np.float64]
     #: Share of the query's features that no entry has.
     unknown: float
     #: The query's features that some entry has, with the query words they came from.
@@ -210,7 +212,8 @@ def _features(analysis: Analysis) -> set[str]:
 
 class Matcher:
     """Built once per content load; :meth:`match` encodes the query (unless given its vector),
-    then does dictionary lookups and one matrix product.
+    then looks its features up in flat posting arrays (a few numpy calls, however many
+    entries share a word) and does one matrix product.
 
     ``vectors_dir`` is where entry vectors are cached (see :mod:`bot.matching.vectors`);
     without it every build encodes all ways of asking.
@@ -262,20 +265,32 @@ class Matcher:
                 df[feature] += 1
         self._idf = {f: math.log(1 + n / d) for f, d in df.items()}
         self._unknown_idf = math.log(1 + n)
-        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        #: Posting lists in flat arrays, so that a query's scores are a few numpy calls
+        #: however many entries share its words: feature k's entries (and their weights)
+        #: are ``_entries[_entry_starts[k]:_entry_starts[k + 1]]``.
+        self._feature_ids = {f: k for k, f in enumerate(df)}
+        entry_postings: list[list[tuple[int, float]]] = [[] for _ in df]
         for idx, entry in enumerate(weights):
             for feature, weight in entry.items():
-                self._postings[feature].append((idx, weight))
-        # The single ways of asking, for the nearest-question similarity.
-        self._text_entry: list[int] = []
-        self._text_norm: list[float] = []
-        self._text_postings: dict[str, list[int]] = defaultdict(list)
-        for idx, text_features in asked:
-            t = len(self._text_entry)
-            self._text_entry.append(idx)
-            self._text_norm.append(math.sqrt(sum(self._weight(f) ** 2 for f in text_features)))
+                entry_postings[self._feature_ids[feature]].append((idx, weight))
+        self._entry_starts = _starts(entry_postings)
+        self._entries = np.array([i for p in entry_postings for i, _ in p], dtype=np.intp)
+        self._entry_weights = np.array([w for p in entry_postings for _, w in p])
+        # The single ways of asking, for the nearest-question similarity; numbered entry by
+        # entry, so that each entry's best is one np.maximum.reduceat.
+        asked.sort(key=lambda item: item[0])
+        text_postings: list[list[int]] = [[] for _ in df]
+        for t, (_, text_features) in enumerate(asked):
             for feature in text_features:
-                self._text_postings[feature].append(t)
+                text_postings[self._feature_ids[feature]].append(t)
+        self._text_starts = _starts(text_postings)
+        self._texts = np.array([t for p in text_postings for t in p], dtype=np.intp)
+        self._text_norm = np.array(
+            [math.sqrt(sum(self._weight(f) ** 2 for f in features)) for _, features in asked])
+        text_entry = np.array([idx for idx, _ in asked], dtype=np.intp)
+        #: Where each entry's texts start, and which entries have any.
+        self._text_groups = np.flatnonzero(np.diff(text_entry, prepend=-1)).astype(np.intp)
+        self._text_group_entry = text_entry[self._text_groups]
         self._encoder = encoder or shared_encoder()
         self._vectors_dir = vectors_dir
         self._build_semantic(docs, index_of, vectors_dir)
@@ -319,10 +334,10 @@ class Matcher:
         return self._encoder
 
     def query_vector(self, text: str) -> Vectors:
-        """The vector :meth:`match` uses for ``text``; a caller that needs it too (another
-        detector) computes it once here and passes it to :meth:`match`."""
-        vector: Vectors = self._encoder.queries([encodable(text)])[0]
-        return vector
+        """The vector :meth:`match` uses for ``text``; a caller that needs it too (the safety
+        step) computes it once here and passes it to :meth:`match`. Short texts' vectors
+        are remembered (:meth:`Encoder.query`)."""
+        return self._encoder.query(encodable(text))
 
     def query_vectors(self, texts: Sequence[str]) -> Vectors:
         """Query vectors of texts the content itself holds (the validator asks every way of
@@ -349,30 +364,31 @@ class Matcher:
         ]
         total = sum(weights.values()) + sum(unknown_weights)
         share = len(unknown) / max(len(features), 1)
-        coverage: dict[int, float] = defaultdict(float)
-        nearest: dict[int, float] = defaultdict(float)
+        coverage = np.zeros(len(self._ids))
+        nearest = np.zeros(len(self._ids))
         known = {f: positions for f, positions in analysis.sources if f in weights}
         if total <= 0:
             return _Views(coverage, nearest, share, known)
-        for feature, weight in weights.items():
-            for idx, entry_weight in self._postings[feature]:
-                coverage[idx] += weight * entry_weight / total
-        dots: dict[int, float] = defaultdict(float)
-        for feature, weight in weights.items():
-            for t in self._text_postings.get(feature, ()):
-                dots[t] += weight * weight
+        ids = [self._feature_ids[f] for f in weights]
+        values = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
+        entries, counts = _gather(self._entries, self._entry_starts, ids)
+        entry_weights, _ = _gather(self._entry_weights, self._entry_starts, ids)
+        coverage += np.bincount(entries, np.repeat(values, counts) * entry_weights / total,
+                                minlength=len(self._ids))
+        texts, counts = _gather(self._texts, self._text_starts, ids)
+        dots = np.bincount(texts, np.repeat(values * values, counts),
+                           minlength=len(self._text_norm))
         query_norm = math.sqrt(
             sum(w * w for w in weights.values()) + sum(w * w for w in unknown_weights)
         )
-        for t, dot in dots.items():
-            idx = self._text_entry[t]
-            nearest[idx] = max(nearest[idx], dot / (query_norm * self._text_norm[t]))
+        if len(dots):
+            nearest[self._text_group_entry] = np.maximum.reduceat(
+                dots / (query_norm * self._text_norm), self._text_groups)
         return _Views(coverage, nearest, share, known)
 
     def _lexical(self, views: _Views) -> npt.NDArray[np.float64]:
-        scores = np.zeros(len(self._ids))
-        for idx, cov in views.coverage.items():
-            scores[idx] = COSINE_SHARE * views.nearest[idx] + (1 - COSINE_SHARE) * cov
+        scores: npt.NDArray[np.float64] = (COSINE_SHARE * views.nearest
+                                           + (1 - COSINE_SHARE) * views.coverage)
         return scores
 
     def _semantic(self, vector: Vectors) -> npt.NDArray[np.float64]:
@@ -395,7 +411,8 @@ class Matcher:
         lexical = self._lexical(views)
         semantic = self._semantic(vector)
         fused = SEMANTIC_SHARE * np.clip(semantic, 0, 1) + (1 - SEMANTIC_SHARE) * lexical
-        order = sorted(range(len(self._ids)), key=lambda i: (-fused[i], i))[:RANKED]
+        # Best first; equal scores in entry order.
+        order = [int(i) for i in np.argsort(-fused, kind="stable")[:RANKED]]
         ranked = tuple(Candidate(self._ids[i], round(float(fused[i]), 4)) for i in order)
         inputs = self._inputs(views, order, fused, lexical, semantic)
         confidence = _logistic(inputs) if inputs else 0.0
@@ -458,10 +475,31 @@ class Matcher:
 def encodable(text: str) -> str:
     """What of a message the encoder sees: the text cleaned (case, invisible characters) as
     for language identification, without the emoji and punctuation around it. Capitals and
-    such noise do not change what a question asks, so they must not change the match. Only
-    the first ``ENCODED_CHARS``: encoding time grows with length, and a long story's question
-    is near its start (the lexical signal still reads all of it)."""
-    return _EDGES.sub("", clean(text)[:ENCODED_CHARS])
+    such noise do not change what a question asks, so they must not change the match.
+
+    Of a text longer than ``ENCODED_CHARS``, its opening and its end: encoding time grows
+    with length, a long story's question is near its start, and what the safety step must
+    not miss often comes last (a farewell). The lexical signal and the safety step's
+    patterns still read all of it."""
+    cleaned = clean(text)
+    if len(cleaned) > ENCODED_CHARS:
+        half = ENCODED_CHARS // 2
+        cleaned = f"{cleaned[:half]} … {cleaned[-half:]}"
+    return _EDGES.sub("", cleaned)
+
+
+def _starts(postings: Sequence[Sequence[object]]) -> npt.NDArray[np.intp]:
+    """Where each posting list starts in the flat array, and where the last one ends."""
+    return np.concatenate(([0], np.cumsum([len(p) for p in postings]))).astype(np.intp)
+
+
+def _gather(flat: npt.NDArray[T], starts: npt.NDArray[np.intp],
+            ids: Sequence[int]) -> tuple[npt.NDArray[T], npt.NDArray[np.intp]]:
+    """The posting lists ``ids`` of a flat array, one after another, and their lengths."""
+    if not ids:
+        return flat[:0], np.zeros(0, dtype=np.intp)
+    chunks = [flat[starts[k]:starts[k + 1]] for k in ids]
+    return np.concatenate(chunks), np.array([len(c) for c in chunks], dtype=np.intp)
 
 
 def _doc_weights(asking: Sequence[set[str]], answer: set[str]) -> dict[str, float]:

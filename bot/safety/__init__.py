@@ -2,6 +2,7 @@
 word, or the FAQ (`detector.Detector.route`).
 
 Its word patterns and example messages are data files in `data/`. May import
-`bot.matching` (normalisation and the shared multilingual encoder) and `bot.i18n` only;
+`bot.matching` (normalisation, the shared multilingual encoder and what of a text it
+encodes) and `bot.i18n` only;
 knows nothing of users, content files or transports.
 """

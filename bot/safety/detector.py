@@ -5,23 +5,28 @@ plain ways of saying it in nine languages and transliteration, and they are read
 an adviser can see why a message was routed. The multilingual encoder compares the message
 with example messages (`data/exemplars.txt`) and catches indirect phrasing no pattern lists
 ("everyone would be better without me"). A missed crisis may cost a life and a false alarm
-costs one extra message, so the crisis side is tuned for recall: a crisis example that is
-as close as the nearest ordinary one wins (measured on the safety benchmark, see README).
+costs one extra message, so the crisis side is tuned for recall: a crisis example wins with
+a smaller lead over the nearest ordinary one than human or small talk need (measured on
+the safety benchmark, see README).
+
+The message's vector is the matcher's (its cleaned text, see
+`bot.matching.matcher.encodable`), and the examples are encoded the same way: one encoder
+pass serves both steps.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import numpy as np
-from cachetools import LRUCache
 
 from bot.matching.embedding import Vectors, shared_encoder
+from bot.matching.matcher import encodable
 from bot.matching.normalize import fold, tokens
 from bot.matching.vectors import cached
 
@@ -32,13 +37,13 @@ SMALLTALK_KINDS = ("bot", "insult", "thanks", "goodbye", "greeting", "ack")
 #: Small talk is a short message; a longer one that greets is a question with a greeting.
 MAX_SMALLTALK_WORDS = 6
 #: Below this cosine similarity an example says nothing about the message.
-MIN_SIMILARITY = 0.87
-#: Short messages come again and again ("hi", "kela card"): their routes are remembered,
-#: in memory only, so a repeated one costs no encoder pass. Longer ones are personal.
-CACHED_CHARS = 60
-CACHE_SIZE = 4096
-#: The longest text given to the encoder (the patterns read all of a message).
-ENCODED_CHARS = 400
+MIN_SIMILARITY = 0.865
+#: The lead a crisis example needs over the nearest ordinary one. This and MIN_SIMILARITY
+#: were set when the step began to share the matcher's vector: of the values that keep the
+#: safety benchmark's crisis recall, false alarms, intents and `none` to FAQ of the step's
+#: own raw-text vector, those with the fewest crisis cards on the FAQ benchmarks' ordinary
+#: questions (README, "Safety").
+CRISIS_MARGIN = 0.0075
 #: Human and small talk from the encoder need a clear lead over an ordinary question.
 INTENT_MARGIN = 0.01
 
@@ -102,54 +107,57 @@ class Detector:
     `ordinary` are the FAQ's own questions: a message close to one of them is an FAQ
     question, however crisis-like its words ("insurance for my flat", "help with rent"),
     so they join the ordinary examples.
+
+    `query_vector` turns a message into its vector: the matcher's
+    (`bot.matching.matcher.Matcher.query_vector`), so that a message the FAQ then answers
+    costs one encoder pass for both steps, and short messages come from its memory.
     """
 
-    def __init__(self, ordinary: Sequence[str] = (), vectors_dir: Path | None = None) -> None:
+    def __init__(self, query_vector: Callable[[str], Vectors], ordinary: Sequence[str] = (),
+                 vectors_dir: Path | None = None) -> None:
         rows = [(label, text) for label, texts in _sections(DATA / "exemplars.txt").items()
                 for text in texts]
         rows += [("none", text) for text in ordinary]
-        self.labels = np.array([label for label, _ in rows])
-        self.vectors = _encoded([text for _, text in rows], vectors_dir)
-        self._recent: LRUCache[str, Route] = LRUCache(CACHE_SIZE)
+        # Grouped by label, so that each label's best is one np.maximum.reduceat.
+        rows.sort(key=lambda row: row[0])
+        labels = [label for label, _ in rows]
+        self._labels = sorted(set(labels))
+        self._starts = np.array([labels.index(label) for label in self._labels], dtype=np.intp)
+        self.vectors = _encoded([encodable(text) for _, text in rows], vectors_dir)
+        self._query_vector = query_vector
         _patterns()
 
     def nearest(self, query: Vectors) -> dict[str, float]:
         """The best similarity per label."""
-        sims = self.vectors @ query
-        return {str(label): float(sims[self.labels == label].max())
-                for label in np.unique(self.labels)}
+        best = np.maximum.reduceat(self.vectors @ query, self._starts)
+        return dict(zip(self._labels, best.tolist(), strict=True))
 
-    def route(self, text: str) -> Route:
-        """The route of one message; "faq" when nothing in it needs more than the FAQ."""
+    def route(self, text: str, vector: Callable[[], Vectors] | None = None) -> Route:
+        """The route of one message; "faq" when nothing in it needs more than the FAQ.
+
+        ``vector`` gives the message's vector when the patterns do not decide (by default
+        ``query_vector(text)``): a caller that needs the vector too passes one that keeps
+        it, so the message is encoded once."""
         words = tokens(text)
         if not words:
             # Only emoji: a reaction (👍, 🙏), answered as small talk. Only "?!" is not.
             emoji = any(unicodedata.category(ch) == "So" for ch in text)
             return Route("smalltalk", "ack") if emoji else FAQ
-        if len(text) <= CACHED_CHARS and (known := self._recent.get(text)) is not None:
-            return known
         short = len(words) <= MAX_SMALLTALK_WORDS
         folded = fold(text)
         # Said in jest ("killing me 😅") or asking the advisers' hours: see patterns.txt.
         joke = bool(_patterns()["joke"].search(folded))
         hours = bool(_patterns()["hours"].search(folded))
-        found = (_by_pattern(folded, short, joke, hours)
-                 or self._by_example(text, short, joke, hours))
-        if len(text) <= CACHED_CHARS:
-            self._recent[text] = found
-        return found
+        return (_by_pattern(folded, short, joke, hours)
+                or self._by_example(vector() if vector else self._query_vector(text),
+                                    short, joke, hours))
 
-    def _by_example(self, text: str, short: bool, joke: bool, hours: bool) -> Route:
-        if len(text) > ENCODED_CHARS:
-            # A long story: its opening and its end carry the need (a farewell comes last);
-            # encoding all of it would cost seconds for nothing the patterns did not see.
-            half = ENCODED_CHARS // 2
-            text = f"{text[:half]} … {text[-half:]}"
-        near = self.nearest(shared_encoder().queries([text])[0])
+    def _by_example(self, query: Vectors, short: bool, joke: bool, hours: bool) -> Route:
+        near = self.nearest(query)
         ordinary = near["none"]
         crisis = max(CRISIS_KINDS, key=lambda k: near[k])
         if (not joke and near[crisis] >= MIN_SIMILARITY
-                and near[crisis] >= ordinary):
+                and near[crisis] >= ordinary + CRISIS_MARGIN):
             return Route(f"crisis:{crisis}", crisis)
         if (not hours and near["human"] >= MIN_SIMILARITY
                 and near["human"] > ordinary + INTENT_MARGIN):

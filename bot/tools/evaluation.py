@@ -13,6 +13,7 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache, partial
 from pathlib import Path
 
 from bot.content.model import GlossaryTerm
@@ -115,8 +116,10 @@ def evaluate(matcher: Matcher, queries: Sequence[dict[str, object]],
     predictions = []
     for query in queries:
         text = str(query["text"])
+        # As in the bot, the safety step uses the matcher's vector of the question.
+        vector = cache(partial(matcher.query_vector, text))
         start = time.perf_counter()
-        result = matcher.match(text)
+        result = matcher.match(text, vector=vector())
         ms = (time.perf_counter() - start) * 1000
         predictions.append(
             {
@@ -128,7 +131,7 @@ def evaluate(matcher: Matcher, queries: Sequence[dict[str, object]],
                 "ranked": [c.id for c in result.ranked],
                 "detected_lang": result.detected_lang or "fi",
                 "ms": round(ms, 3),
-                "route": safety.route(text).name,
+                "route": safety.route(text, vector).name,
             }
         )
     return predictions
@@ -203,7 +206,7 @@ def run_eval(
     documents = load_corpus(corpus)
     matcher = Matcher(documents, glossary, vectors_dir=vectors_dir)
     # As in the bot: the corpus's own questions are ordinary questions for the safety step.
-    safety = Detector([doc.question for doc in documents], vectors_dir)
+    safety = Detector(matcher.query_vector, [doc.question for doc in documents], vectors_dir)
     records = evaluate(matcher, load_queries(queries), safety)
     if predictions is not None:
         with Path(predictions).open("w", encoding="utf-8") as handle:

@@ -27,14 +27,12 @@ from bot.content.facts import differences
 from bot.content.links import find_urls, is_home_page, url_problem
 from bot.content.model import ContentSet, Entry
 from bot.content.plain_language import hints
-from bot.content.yamlfile import Problem, YamlDoc
+from bot.content.yamlfile import FAST_LOADER, Problem, YamlDoc
 from bot.i18n.languages import LANGUAGES, REFERENCE_LANGUAGE
 from bot.matching.matcher import Matcher
 from bot.matching.normalize import tokens
 
 WARNING = "warning"
-#: Only nodes and their positions are needed: libyaml reads them 20 times faster.
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: Advice that may be ignored: printed in its own section, never counted as a warning.
 HINT = "hint"
 DEFAULT_STALE_MONTHS = 12
@@ -98,7 +96,7 @@ class _EntryFile:
     def __init__(self, folder: Path, entry: Entry) -> None:
         try:
             text = (folder / entry.file).read_text(encoding="utf-8")
-            node = yaml.compose(text, Loader=_FAST_LOADER)
+            node = yaml.compose(text, Loader=FAST_LOADER)
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             text, node = "", None  # changed since it was loaded: report without lines
         self.lines = text.splitlines()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -218,3 +219,17 @@ async def test_broken_directory_keeps_the_last_good_one_serving(
         assert "Iisalmi" in sent[-1].params["text"]  # the last good directory still answers
     finally:
         await running.stop()
+
+
+def test_a_reload_never_serves_an_old_match(content: Path) -> None:
+    """Short questions' vectors are remembered across loads; their matches must not be."""
+    question = "Where can I get a Kela card?"
+    assert Knowledge.load(content, VECTORS).matcher.match(question, "en").ids == ("kela-card",)
+    # The entry gets a new id (advisers should not do this, but a reload must follow it).
+    for path in content.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"(?<![/\w-])kela-card(?![\w-])", "kela-card-new", text),
+                        encoding="utf-8")
+    (content / "entries" / "kela-card.yaml").rename(content / "entries" / "kela-card-new.yaml")
+    reloaded = Knowledge.load(content, VECTORS)
+    assert reloaded.matcher.match(question, "en").ids == ("kela-card-new",)
