@@ -179,10 +179,16 @@ class Conversation:
             picked = await self.guide.typed_municipality(pid, t_known, question, pending)
             if picked is not None:
                 return picked
-        if self.handoff is not None:
+        if self.handoff is not None and await self.handoff.takes_text(pid, pending):
+            # Written to an adviser, yet a crisis still gets its card at once (advisers
+            # answer only in their hours), and the ticket is marked urgent.
+            route = await self._off_loop(self.knowledge.safety.route, question)
             relayed = await self.handoff.intercept_text(pid, user.chat_id, t_known, question,
-                                                        pending)
+                                                        pending, urgent=bool(route.crisis))
             if relayed is not None:
+                if route.crisis is not None:
+                    t_crisis = self.i18n(known or detect_language(question) or REFERENCE_LANGUAGE)
+                    relayed.messages.insert(0, await self._crisis_card(t_crisis, route.crisis))
                 return relayed
         notes: list[Message] = []
         if len(question) > MAX_QUESTION_CHARS:
@@ -309,9 +315,7 @@ class Conversation:
                 # Kept like an unanswered question: the person may send it to an adviser.
                 await self.handoff.remember_unanswered(pid, question)
                 rows = ((button(t, texts.MENU_ADVISER, "adv:urgent"),),)
-            await self.usage.crisis_shown(first.crisis)
-            card = escape(knowledge.crisis.card(first.crisis, t.lang))
-            replies = [Message(bidi.line(card, t.lang), rows)]
+            replies = [await self._crisis_card(t, first.crisis, rows)]
             entry = knowledge.content.entries.get(result.ids[0]) if result.ids else None
             if result.decision == "answer" and entry is not None:
                 replies.append(self._answer(t, entry, None))
@@ -329,6 +333,13 @@ class Conversation:
                 rows = ((button(t, texts.MENU_MEET_ADVISER, "menu:meet"),),)
             return Outcome([Message(body, rows)])
         return Outcome([self._plain(t, SMALLTALK_REPLIES[first.kind], with_menu=True)])
+
+    async def _crisis_card(self, t: Translator, kind: str,
+                           rows: tuple[tuple[Button, ...], ...] = ()) -> Message:
+        """The crisis card of one category in the user's language, counted for the report."""
+        await self.usage.crisis_shown(kind)
+        card = escape(self.knowledge.crisis.card(kind, t.lang))
+        return Message(bidi.line(card, t.lang), rows)
 
     def _adviser_offer(self, t: Translator, data: str) -> tuple[tuple[Button, ...], ...]:
         """A button to a person: the hand-off if there is one, else the in-person advising."""

@@ -46,6 +46,8 @@ MESSAGE_WINDOW_SECONDS = 600
 STATS_DAYS = 30
 #: The pending state of a hand-off asked for from a crisis card (ask, then consent).
 URGENT = "urgent"
+#: Pending kinds of someone writing to an adviser: everything they write goes into it.
+DRAFTING = ("ask", "consent", URGENT)
 
 
 def _cut(text: str) -> tuple[str, bool]:
@@ -119,22 +121,30 @@ class Handoff:
         )
         return Outcome([message])
 
+    async def takes_text(self, pid: str, pending: Pending | None) -> bool:
+        """Whether `intercept_text` takes this person's next text: they are writing to an
+        adviser or have an open ticket."""
+        return ((pending is not None and pending.kind in DRAFTING)
+                or await self.store.open_ticket_of(pid) is not None)
+
     async def intercept_text(
-        self, pid: str, chat_id: int | None, t: Translator, text: str, pending: Pending | None
+        self, pid: str, chat_id: int | None, t: Translator, text: str, pending: Pending | None,
+        urgent: bool = False,
     ) -> Outcome | None:
         """Text that belongs to a hand-off (a question for the adviser, a follow-up).
 
-        `pending` is what the user is in the middle of, read once by the caller.
+        `pending` is what the user is in the middle of, read once by the caller; `urgent`:
+        the text is a crisis, so a question being written becomes an urgent ticket.
         """
         ticket = await self.store.open_ticket_of(pid)
         if ticket is not None:
             if await self.store.is_banned(pid):  # a ban stops the open ticket too
                 return Outcome([say(t, texts.ADVISER_UNAVAILABLE)])
             return await self._follow_up(pid, chat_id, t, ticket, text)
-        if pending is not None and pending.kind in ("ask", "consent", URGENT):
+        if pending is not None and pending.kind in DRAFTING:
             # Everything written before Send goes to the adviser, in order.
             question = f"{pending.text}\n\n{text}" if pending.text else text
-            return await self._consent(pid, t, question, pending.kind == URGENT)
+            return await self._consent(pid, t, question, urgent or pending.kind == URGENT)
         return None
 
     async def _follow_up(

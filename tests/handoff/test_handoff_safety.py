@@ -87,3 +87,29 @@ async def test_an_urgent_ticket_posted_again_after_a_restart_is_still_urgent(
         assert "URGENT" not in ordinary.params["text"]
     finally:
         await again.stop()
+
+
+async def test_a_crisis_written_to_an_adviser_gets_the_card_at_once_and_an_urgent_ticket(
+    standin: BotApiStandIn, tmp_path: Path,
+) -> None:
+    running = await start_bot(standin, tmp_path)
+    try:
+        standin.push_message(USER, "/adviser", language_code="en")
+        await standin.wait_for("sendMessage", count=1, chat_id=USER)
+        standin.push_message(USER, "My husband beats me and I am afraid to go home",
+                             language_code="en")
+        card, consent = (await standin.wait_for("sendMessage", count=3, chat_id=USER))[1:]
+        assert "080 005 005" in card.params["text"]  # the card first, not only the draft
+        assert "afraid" in consent.params["text"] and "adv:send" in data_of(consent)
+        standin.push_button(USER, "adv:send", consent.params["message_id"],
+                            language_code="en")
+        [post] = await standin.wait_for("sendMessage", count=1, chat_id=ADVISERS)
+        assert post.params["text"].startswith("🚨 URGENT")
+        # A crisis in a follow-up to the open ticket: the card again, and it is relayed.
+        before = len(standin.sent(USER))
+        standin.push_message(USER, "he is hitting me now", language_code="en")
+        sent = await standin.wait_for("sendMessage", count=before + 2, chat_id=USER)
+        assert "112" in sent[before].params["text"]
+        await standin.wait_for("sendMessage", count=2, chat_id=ADVISERS)
+    finally:
+        await running.stop()
