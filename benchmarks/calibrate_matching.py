@@ -10,8 +10,10 @@ corpora (the original 50 and the 15 new ones, each matcher built from its own co
 split into folds; for each fold the fusion share and the logistic model are fitted on the
 other folds' topics, and the fold's queries — topics the fit never saw — are decided with
 them. Off-topic queries are spread over the folds too. The numbers printed are those
-held-out decisions, per corpus and per language. Last, the fit on all topics is printed as
-the constants to paste into ``bot/matching/matcher.py``.
+held-out decisions, per corpus and per language. Then a harsher check: the decision fitted on
+one corpus alone decides the other (content written by other people, as advisers' next
+entries will be). Last, the fit on all topics is printed as the constants to paste into
+``bot/matching/matcher.py``.
 
 Only the decision is fitted here; the lexicon, the glossary and the content are never
 touched, and no query text goes anywhere but into the matcher.
@@ -291,6 +293,14 @@ def main() -> None:
                                  ids[:1] == [q.expected]))
     print(f"held out ({args.folds} folds over topics; each fold decided by a fit on the others)")
     report(held_out)
+    print("\nacross corpora (fitted on one corpus's topics, deciding the other's): a harsher"
+          " check, content written by other people")
+    crossed: list[tuple[Query, str, bool]] = []
+    for train, test in (("original", "new-topics"), ("new-topics", "original")):
+        f = fit([q for q in queries if q.corpus == train])
+        crossed += [(q, outcome(q, f, f.prob(q)), q.views[f.share][1][:1] == [q.expected])
+                    for q in queries if q.corpus == test]
+    report(crossed, per_language=False)
     for name in ("BM25", "e5"):
         print(f"\nbaseline: plain {name}, held out the same way")
         report(baseline_outcomes(queries, name, args.folds), per_language=False)

@@ -142,6 +142,9 @@ SURE = {"evidence": 2 / 3, "about": 2 / 3, "semantic_margin": 0.05}
     ({**SURE, "semantic_margin": -0.15}, "suggest"),
     # Only one of the words is what the entry is about (the other is in its answer).
     ({**SURE, "about": 1 / 3, "semantic_margin": -0.05}, "suggest"),
+    # Two of three are: one word comes only from the answer, so the meaning must agree.
+    ({**SURE, "evidence": 1.0, "about": 2 / 3, "semantic_margin": -0.05}, "suggest"),
+    ({**SURE, "evidence": 1.0, "about": 2 / 3, "semantic_margin": 0.05}, "answer"),
     # One word is never an answer, however sure the meaning is.
     ({**SURE, "evidence": 1 / 3, "about": 1 / 3, "semantic_margin": 0.3}, "suggest"),
 ])
