@@ -100,24 +100,24 @@ CONCEPT_WEIGHT = 2.5
 UNKNOWN_WEIGHT = 0.6
 SEMANTIC_FLOOR = 0.8
 SEMANTIC_SPAN = 0.15
-SEMANTIC_SHARE = 0.45
+SEMANTIC_SHARE = 0.55
 #: Logistic model of "the best entry is the right one" and its thresholds, fitted leaving
 #: topics out by benchmarks/calibrate_matching.py (which prints these lines).
-CONFIDENCE_BIAS = -5.33
+CONFIDENCE_BIAS = -5.27
 CONFIDENCE_WEIGHTS = {
-    "score": -4.99,
-    "margin": 7.55,
-    "semantic": -12.48,
-    "semantic_margin": 13.61,
-    "lexical": 6.23,
-    "lexical_margin": -1.16,
-    "agree": 0.33,
+    "score": -7.51,
+    "margin": 2.53,
+    "semantic": -13.39,
+    "semantic_margin": 14.00,
+    "lexical": 6.88,
+    "lexical_margin": 1.00,
+    "agree": 0.35,
     "evidence": 0.80,
-    "unknown": 0.32,
-    "about": 2.30,
-    "semantic_best": 17.61,
+    "unknown": 0.53,
+    "about": 2.74,
+    "semantic_best": 20.12,
 }
-ANSWER_CONFIDENCE = 0.75
+ANSWER_CONFIDENCE = 0.8
 #: An answer also needs the meaning to single out the entry (by this much, rescaled), or,
 #: when the query names what the entry is about, not to prefer another entry by more than
 #: SEMANTIC_DISSENT_MAX. Not fitted: design choices, checked leaving topics out and fitting
