@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety.detector import Route
+from bot.matching.normalize import fold
+from bot.safety.detector import Route, _by_pattern
 from tests.conftest import bundled_knowledge
 
 CASES = [
@@ -30,6 +31,20 @@ CASES = [
     ("How do I get a Kela card?", "faq"),
     ("mistä saan verokortin", "faq"),
 ]
+
+
+# "I want to die", the plainest words, in every language: the patterns must catch them
+# whatever the encoder thinks (short messages lie near anything for it).
+WANT_TO_DIE = ["haluan kuolla", "jag vill dö", "I want to die", "хочу умереть",
+               "хочу вмерти", "بدي موت", "bdi mut", "میخوام بمیرم", "دەمەوێت بمرم",
+               "waxaan rabaa inaan dhinto"]
+
+
+@pytest.mark.parametrize("text", WANT_TO_DIE)
+def test_wanting_to_die_is_caught_by_the_patterns(text: str) -> None:
+    assert _by_pattern(fold(text), short=True, joke=False, hours=False) == Route(
+        "crisis:suicide", "suicide")
+    assert route(text).crisis == "suicide"
 
 
 def route(text: str) -> Route:
