@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,9 +14,10 @@ from bot.conversation.conversation import Conversation, User
 from bot.i18n import texts
 from bot.i18n.replies import Message, Outcome, escape
 from bot.knowledge.knowledge import Knowledge
-from bot.matching.embedding import Encoder, Vectors, shared_encoder
+from bot.matching.embedding import Vectors
 from bot.matching.matcher import Candidate, Matcher, MatchResult
 from tests.conftest import make_neuvo, make_settings
+from tests.matching.counting import CountingEncoder
 from tests.paths import FAQ, VECTORS
 
 RLM = "\u200f"
@@ -260,18 +261,6 @@ async def test_an_outdated_translation_says_only_the_finnish_is_up_to_date(
     assert note not in fresh.html and note in stale.html
 
 
-class CountingEncoder(Encoder):
-    """The real encoder, counting the messages it encodes."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.encoded: list[str] = []
-
-    def queries(self, texts: Sequence[str]) -> Vectors:
-        self.encoded.extend(texts)
-        return shared_encoder().queries(texts)
-
-
 @pytest.fixture
 def counting(conv: Conversation, monkeypatch: pytest.MonkeyPatch) -> CountingEncoder:
     encoder = CountingEncoder()
@@ -287,10 +276,10 @@ async def test_the_safety_step_and_the_matcher_share_one_encoder_pass(
     crisis = "nobody would miss me if I was gone, I have been thinking about it for weeks"
     outcome = await conv.text(user, crisis)
     assert escape(conv.knowledge.crisis.card("suicide", "en")) in outcome.messages[0].html
-    assert len(counting.encoded) == 1
+    assert len(counting.queries_in) == 1
     question = "how do I get the kela card when I have just moved to Finland from abroad"
     assert "Kela card" in only(await conv.text(user, question)).html
-    assert len(counting.encoded) == 2
+    assert len(counting.queries_in) == 2
     # A pattern sends it to a person: nothing to encode.
     await conv.text(user, "can I talk to a real person please")
-    assert len(counting.encoded) == 2
+    assert len(counting.queries_in) == 2

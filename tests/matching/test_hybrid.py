@@ -1,30 +1,14 @@
 """The semantic half of the matcher: cached entry vectors, content nobody wrote vocabulary
 for, and answers that need more than one ambiguous word."""
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from bot.matching import matcher
-from bot.matching.embedding import Encoder, Vectors, shared_encoder
 from bot.matching.matcher import Document, Matcher
+from tests.matching.counting import CountingEncoder
 from tests.paths import VECTORS
-
-
-class CountingEncoder(Encoder):
-    """The real shared model, counting the content texts it is asked to encode."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.encoded: list[str] = []
-
-    def passages(self, texts: Sequence[str]) -> Vectors:
-        self.encoded.extend(texts)
-        return shared_encoder().passages(texts)
-
-    def queries(self, texts: Sequence[str]) -> Vectors:
-        return shared_encoder().queries(texts)
 
 
 def _doc(id_: str, lang: str, question: str, *alternates: str) -> Document:
@@ -57,20 +41,20 @@ IN_ENGLISH = [
 def test_entry_vectors_are_cached_by_text_and_reused(tmp_path: Path) -> None:
     encoder = CountingEncoder()
     Matcher([BEES, CHOIR], encoder=encoder, vectors_dir=tmp_path)
-    assert len(encoder.encoded) == 6  # question and two alternates of each entry
-    encoder.encoded.clear()
+    assert len(encoder.passages_in) == 6  # question and two alternates of each entry
+    encoder.passages_in.clear()
     Matcher([BEES, CHOIR], encoder=encoder, vectors_dir=tmp_path)  # a restart
-    assert encoder.encoded == []
+    assert encoder.passages_in == []
 
 
 def test_a_reload_encodes_only_what_changed(tmp_path: Path) -> None:
     encoder = CountingEncoder()
     Matcher([BEES, CHOIR], encoder=encoder, vectors_dir=tmp_path)
-    encoder.encoded.clear()
+    encoder.passages_in.clear()
     edited = _doc("choir", "fi", "Miten pääsen mukaan kuoroon?",
                   *CHOIR.alternates)
     matcher = Matcher([BEES, edited, SAUNA], encoder=encoder, vectors_dir=tmp_path)
-    assert sorted(encoder.encoded) == sorted(["Miten pääsen mukaan kuoroon?", *SAUNA.alternates,
+    assert sorted(encoder.passages_in) == sorted(["Miten pääsen mukaan kuoroon?", *SAUNA.alternates,
                                              SAUNA.question])
     assert matcher.match("Missä voin laulaa kuorossa?").ranked[0].id == "choir"
 
@@ -80,9 +64,9 @@ def test_deleted_or_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
     Matcher([BEES], encoder=encoder, vectors_dir=tmp_path)
     for path in tmp_path.iterdir():
         path.write_bytes(b"not a cache")
-    encoder.encoded.clear()
+    encoder.passages_in.clear()
     matcher = Matcher([BEES, CHOIR], encoder=encoder, vectors_dir=tmp_path)
-    assert len(encoder.encoded) == 6
+    assert len(encoder.passages_in) == 6
     assert matcher.match("mehiläispesät").ranked[0].id == "beekeeping"
 
 
