@@ -22,6 +22,14 @@ CASES = [
     ("my baby swallowed my pills", "crisis:emergency"),
     ("talossa on tulipalo!", "crisis:emergency"),
     ("soittakaa ambulanssi", "crisis:emergency"),
+    ("mieheni sai sydänkohtauksen", "crisis:emergency"),
+    ("fi 7ari2 bel bet", "crisis:emergency"),
+    ("qof ayaa miyir beelay", "crisis:emergency"),
+    ("zawji yadribuni", "crisis:violence"),
+    ("nolosha waan ka quustay", "crisis:suicide"),
+    ("el m3allem akhad jawaz safari", "crisis:exploitation"),
+    ("کارفرما پاسپورتمو نگه داشته", "crisis:exploitation"),
+    ("shaqo bixiyaha baasaboorkayga wuu hayaa", "crisis:exploitation"),
     ("хочу покінчити з життям", "crisis:suicide"),
     ("хочу покончить с жизнью", "crisis:suicide"),
     ("my boss took my passport and won't give it back", "crisis:exploitation"),
@@ -33,6 +41,12 @@ CASES = [
     ("nabad gelyo", "smalltalk"),
     ("How do I get a Kela card?", "faq"),
     ("mistä saan verokortin", "faq"),
+    # A passport is held back only when someone holds it: losing or renewing one is not.
+    ("پاسپورتم گم شده", "faq"),
+    ("چطور پاسپورت جدید بگیرم؟", "faq"),
+    ("كيف أجدد جواز سفري؟", "faq"),
+    ("Sidee baasaboor cusub u helaa?", "faq"),
+    ("Baasaboorkaygii waan lumiyay", "faq"),
 ]
 
 
