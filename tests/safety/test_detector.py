@@ -11,6 +11,7 @@ from tests.conftest import bundled_knowledge
 CASES = [
     ("I am going to take my own life tonight", "crisis:suicide"),
     ("mä aion tappaa itteni", "crisis:suicide"),
+    ("olen yksin enkä jaksa enää elää", "crisis:suicide"),
     ("jag vill inte leva längre", "crisis:suicide"),
     ("не хочу больше жить", "crisis:suicide"),
     ("ana bdi ente7er", "crisis:suicide"),
