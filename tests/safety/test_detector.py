@@ -52,6 +52,13 @@ CASES = [
     ("كيف أجدد جواز سفري؟", "faq"),
     ("Sidee baasaboor cusub u helaa?", "faq"),
     ("Baasaboorkaygii waan lumiyay", "faq"),
+    # Debt is an everyday question too: bondage is debt for the work or the journey.
+    ("Minulla on velkaa, mistä saan apua?", "faq"),
+    ("قەرزارم، چی بکەم؟", "faq"),
+    ("deyn baan qabaa, xaggee caawimo ka helaa?", "faq"),
+    ("olen velkaa miehelle joka toi minut tänne, en saa lähteä", "crisis:exploitation"),
+    ("jag måste jobba gratis åt honom", "crisis:exploitation"),
+    ("اخوي بيهددني", "crisis:violence"),
 ]
 
 
