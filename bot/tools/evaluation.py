@@ -11,10 +11,11 @@ import json
 import statistics
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
+from typing import Protocol
 
 from bot.content.model import GlossaryTerm
 from bot.i18n.languages import LANGUAGES
@@ -172,26 +173,29 @@ _SAFETY_HEADER = (f"{'lang':<8}{'n':>5}  {'crisis':>7}  {'false_cr':>8}  {'human
 def summarise_safety(predictions: Sequence[dict[str, object]]) -> str:
     """The safety table: per language, then all (crisis recall, false crisis on `none`,
     human and small-talk recall, `none` routed to the FAQ)."""
-    tallies: dict[str, _SafetyTally] = defaultdict(_SafetyTally)
-    overall = _SafetyTally()
-    for prediction in predictions:
-        tallies[str(prediction["lang"])].add(prediction)
-        overall.add(prediction)
-    langs = [lang for lang in LANGUAGES if lang in tallies] + sorted(set(tallies) - set(LANGUAGES))
-    return "\n".join([_SAFETY_HEADER, *(tallies[lang].row(lang) for lang in langs),
-                      overall.row("all")])
+    return _table(predictions, _SafetyTally, _SAFETY_HEADER)
 
 
 def summarise(predictions: Sequence[dict[str, object]]) -> str:
     """The printable table: one row per language, then all languages."""
-    tallies: dict[str, _Tally] = defaultdict(_Tally)
-    overall = _Tally()
+    return _table(predictions, _Tally, _HEADER)
+
+
+class _Row(Protocol):
+    def add(self, prediction: dict[str, object]) -> None: ...
+    def row(self, name: str) -> str: ...
+
+
+def _table(predictions: Sequence[dict[str, object]], tally: Callable[[], _Row],
+           header: str) -> str:
+    """One row per language (the supported ones in their order, then any other), then all."""
+    tallies: dict[str, _Row] = defaultdict(tally)
+    overall = tally()
     for prediction in predictions:
         tallies[str(prediction["lang"])].add(prediction)
         overall.add(prediction)
     langs = [lang for lang in LANGUAGES if lang in tallies] + sorted(set(tallies) - set(LANGUAGES))
-    lines = [_HEADER, *(tallies[lang].row(lang) for lang in langs), overall.row("all")]
-    return "\n".join(lines)
+    return "\n".join([header, *(tallies[lang].row(lang) for lang in langs), overall.row("all")])
 
 
 def run_eval(
