@@ -42,7 +42,7 @@ from bot.matching.normalize import tokens
 from bot.matching.vectors import cached
 from bot.tools.evaluation import load_corpus, load_queries
 
-SHARES = (0.45, 0.55)
+SHARES = (0.35, 0.45, 0.55)
 FEATURES = tuple(matching.CONFIDENCE_WEIGHTS)
 #: Cost per outcome, as in the matcher's module docstring.
 COST = {"right": 0.0, "suggested": 1.0, "missed": 3.0, "wrong": 8.0,

@@ -28,6 +28,8 @@ from importlib import resources
 from bot.matching.lexicon import builtin_forms_by_language
 from bot.matching.normalize import Script, clean, fold_word, script_of, tokens
 
+_SENTENCE_END = re.compile(r"(?<=[.?!؟])\s+")
+
 _MAX_N = 4
 _ALPHA = 0.5
 #: Weight of one function word, relative to the mean n-gram log-probability per word.
@@ -42,6 +44,8 @@ _LABELS: dict[Script, tuple[str, ...]] = {
     "arabic": ("ar", "fa", "ckb"),
 }
 _SCRIPT_OF_LABEL = {label: script for script, labels in _LABELS.items() for label in labels}
+#: The languages, each with its own samples (:func:`samples`).
+LANGUAGES = tuple(label for label in _SCRIPT_OF_LABEL if not label.endswith("-latn"))
 
 #: Letters that, within their script, only one language uses; weight per occurrence.
 _DISTINCTIVE: dict[str, dict[str, float]] = {
@@ -101,9 +105,20 @@ def _profile(text: str, script: Script) -> _Profile:
     )
 
 
+def samples(label: str) -> list[str]:
+    """The sample sentences of one language (or romanised language, ``ar-latn``): everyday
+    questions and stories of the bot's users, the same in every language. Besides training
+    the classifier, they tell the matcher what the encoder makes of a language as such."""
+    return [sentence for line in _sample_text(label).splitlines()
+            for sentence in _SENTENCE_END.split(line.strip()) if sentence]
+
+
+def _sample_text(label: str) -> str:
+    return (resources.files("bot.matching") / f"data/langid/{label}.txt").read_text("utf-8")
+
+
 def _training_text(label: str) -> str:
-    base = (resources.files("bot.matching") / f"data/langid/{label}.txt").read_text("utf-8")
-    text = base + "\n" + builtin_forms_by_language().get(label, "")
+    text = _sample_text(label) + "\n" + builtin_forms_by_language().get(label, "")
     degrade = _DEGRADE.get(label)
     if degrade:
         text += "\n" + text.translate({ord(k): v for k, v in degrade.items()})

@@ -6,9 +6,12 @@ from pathlib import Path
 import pytest
 
 from bot.matching import matcher
+from bot.matching.langid import LANGUAGES, samples
 from bot.matching.matcher import Document, Matcher
 from tests.matching.counting import CountingEncoder
 from tests.paths import VECTORS
+
+SAMPLES = {sentence for lang in LANGUAGES for sentence in samples(lang)}
 
 
 def _doc(id_: str, lang: str, question: str, *alternates: str) -> Document:
@@ -41,7 +44,8 @@ IN_ENGLISH = [
 def test_entry_vectors_are_cached_by_text_and_reused(tmp_path: Path) -> None:
     encoder = CountingEncoder()
     Matcher([BEES, CHOIR], encoder=encoder, vectors_dir=tmp_path)
-    assert len(encoder.passages_in) == 6  # question and two alternates of each entry
+    # The question and two alternates of each entry, and once the languages' sample sentences.
+    assert len(encoder.passages_in) == 6 + len(SAMPLES)
     encoder.passages_in.clear()
     Matcher([BEES, CHOIR], encoder=encoder, vectors_dir=tmp_path)  # a restart
     assert encoder.passages_in == []
@@ -66,7 +70,7 @@ def test_deleted_or_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
         path.write_bytes(b"not a cache")
     encoder.passages_in.clear()
     matcher = Matcher([BEES, CHOIR], encoder=encoder, vectors_dir=tmp_path)
-    assert len(encoder.passages_in) == 6
+    assert len(encoder.passages_in) == 6 + len(SAMPLES)
     assert matcher.match("mehiläispesät").ranked[0].id == "beekeeping"
 
 
@@ -150,3 +154,67 @@ def test_words_only_in_an_answer_are_not_what_the_entry_is_about() -> None:
     told = m.assess("avaimet, soitanko isännöitsijälle", lang="fi")
     assert told.result.ranked[0].id == "lost-keys"
     assert told.inputs["evidence"] == 2 / 3 and told.inputs["about"] == 1 / 3
+
+
+
+# Entries in Finnish, English, Russian and Arabic, and three only in Finnish and English, as
+# content often is before its translations arrive.
+_TRANSLATED = {
+    "library": [("fi", "Miten saan kirjastokortin?", "Voinko lainata kirjoja omalla kielelläni?"),
+                ("en", "How do I get a library card?", "Can I borrow books in my own language?"),
+                ("ru", "Как получить читательский билет?", "Можно ли взять книги на моём языке?"),
+                ("ar", "كيف أحصل على بطاقة المكتبة؟", "هل يمكنني استعارة كتب بلغتي؟")],
+    "bus": [("fi", "Mistä ostan bussilipun?", "Paljonko kuukausilippu maksaa?"),
+            ("en", "Where do I buy a bus ticket?", "How much is a monthly ticket?"),
+            ("ru", "Где купить билет на автобус?", "Сколько стоит месячный проездной?"),
+            ("ar", "من أين أشتري تذكرة الباص؟", "كم سعر التذكرة الشهرية؟")],
+    "swimming": [("fi", "Missä on uimahalli?", "Onko naisille omia uintivuoroja?"),
+                 ("en", "Where is the swimming hall?", "Are there swimming hours for women only?"),
+                 ("ru", "Где находится бассейн?", "Есть ли часы плавания только для женщин?"),
+                 ("ar", "أين المسبح؟", "هل هناك أوقات سباحة للنساء فقط؟")],
+    "daycare": [("fi", "Miten haen lapselle päiväkotipaikkaa?", "Milloin päivähoitoa pitää hakea?"),
+                ("en", "How do I apply for a daycare place for my child?",
+                 "When must I apply for early childhood education?"),
+                ("ru", "Как подать заявку на место в детском саду?",
+                 "Когда нужно подавать заявление в детский сад?"),
+                ("ar", "كيف أقدم طلبا لمكان في الروضة لطفلي؟", "متى يجب التقديم على الروضة؟")],
+    "tax-card": [("fi", "Mistä saan verokortin?", "Tarvitsen verokortin uuteen työhön"),
+                 ("en", "Where do I get a tax card?", "I need a tax card for my new job"),
+                 ("ru", "Где получить налоговую карточку?",
+                  "Мне нужна налоговая карточка для новой работы"),
+                 ("ar", "من أين أحصل على البطاقة الضريبية؟", "أحتاج بطاقة ضريبية لعملي الجديد")],
+    "doctor": [("fi", "Miten varaan ajan lääkärille?", "Olen sairas, minne soitan?"),
+               ("en", "How do I book a doctor's appointment?", "I am ill, where do I call?"),
+               ("ru", "Как записаться к врачу?", "Я болею, куда звонить?"),
+               ("ar", "كيف أحجز موعدا عند الطبيب؟", "أنا مريض، بمن أتصل؟")],
+    "pension": [("fi", "Milloin voin jäädä eläkkeelle?", "Miten haen eläkettä?"),
+                ("en", "When can I retire?", "How do I apply for a pension?")],
+    "recycling": [("fi", "Miten lajittelen jätteet?", "Mihin vien vanhat paristot?"),
+                  ("en", "How do I sort my rubbish?", "Where do I take old batteries?")],
+    "public-sauna": [("fi", "Missä on yleinen sauna?", "Paljonko yleinen sauna maksaa?"),
+                     ("en", "Where is there a public sauna?",
+                      "How much does a public sauna cost?")],
+}
+
+
+@pytest.fixture(scope="module")
+def partly_translated() -> Matcher:
+    return Matcher([_doc(id_, *version) for id_, versions in _TRANSLATED.items()
+                    for version in versions], vectors_dir=VECTORS)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Куда сдать старые батарейки?", "recycling"),
+    ("Когда я могу выйти на пенсию?", "pension"),
+    ("Где есть общественная сауна?", "public-sauna"),
+    ("أين أرمي البطاريات القديمة؟", "recycling"),
+    ("متى يمكنني التقاعد؟", "pension"),
+    ("أين توجد ساونا عامة؟", "public-sauna"),
+])
+def test_the_language_of_an_entry_is_not_taken_for_its_meaning(
+    partly_translated: Matcher, text: str, expected: str
+) -> None:
+    # To the encoder, a Russian question is near every Russian text, so on their own its
+    # vectors find the Finnish and English sauna entry hardly nearer than the Russian
+    # swimming-hall or library entry. With each language's mean taken off, the meaning wins.
+    assert partly_translated.match(text).ranked[0].id == expected
