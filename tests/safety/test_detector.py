@@ -60,6 +60,12 @@ CASES = [
     ("Minulla on velkaa, mistä saan apua?", "faq"),
     ("قەرزارم، چی بکەم؟", "faq"),
     ("deyn baan qabaa, xaggee caawimo ka helaa?", "faq"),
+    # Being mocked or treated unfairly at work is discrimination, a question for the FAQ;
+    # a boss who hits or keeps a passport is not.
+    ("my boss mocks my hijab", "faq"),
+    ("رئیسم حجابم را مسخره می‌کند", "faq"),
+    ("the manager laughs at my hijab every day", "faq"),
+    ("my boss hits me", "crisis:violence"),
     ("olen velkaa miehelle joka toi minut tänne, en saa lähteä", "crisis:exploitation"),
     ("jag måste jobba gratis åt honom", "crisis:exploitation"),
     ("اخوي بيهددني", "crisis:violence"),
