@@ -179,17 +179,17 @@ class Conversation:
             picked = await self.guide.typed_municipality(pid, t_known, question, pending)
             if picked is not None:
                 return picked
-        if self.handoff is not None and await self.handoff.takes_text(pid, pending):
+        holder = None if self.handoff is None else await self.handoff.holder(pid, pending)
+        if self.handoff is not None and holder is not None:
             # Written to an adviser, yet a crisis still gets its card at once (advisers
             # answer only in their hours), and the ticket is marked urgent.
             route = await self._off_loop(self.knowledge.safety.route, question)
             relayed = await self.handoff.intercept_text(pid, user.chat_id, t_known, question,
-                                                        pending, urgent=bool(route.crisis))
-            if relayed is not None:
-                if route.crisis is not None:
-                    t_crisis = self.i18n(known or detect_language(question) or REFERENCE_LANGUAGE)
-                    relayed.messages.insert(0, await self._crisis_card(t_crisis, route.crisis))
-                return relayed
+                                                        holder, urgent=bool(route.crisis))
+            if route.crisis is not None:
+                t_crisis = self.i18n(known or detect_language(question) or REFERENCE_LANGUAGE)
+                relayed.messages.insert(0, await self._crisis_card(t_crisis, route.crisis))
+            return relayed
         notes: list[Message] = []
         if len(question) > MAX_QUESTION_CHARS:
             question = question[:MAX_QUESTION_CHARS]

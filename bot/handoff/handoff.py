@@ -121,31 +121,32 @@ class Handoff:
         )
         return Outcome([message])
 
-    async def takes_text(self, pid: str, pending: Pending | None) -> bool:
-        """Whether `intercept_text` takes this person's next text: they are writing to an
-        adviser or have an open ticket."""
-        return ((pending is not None and pending.kind in DRAFTING)
-                or await self.store.open_ticket_of(pid) is not None)
-
-    async def intercept_text(
-        self, pid: str, chat_id: int | None, t: Translator, text: str, pending: Pending | None,
-        urgent: bool = False,
-    ) -> Outcome | None:
-        """Text that belongs to a hand-off (a question for the adviser, a follow-up).
-
-        `pending` is what the user is in the middle of, read once by the caller; `urgent`:
-        the text is a crisis, so a question being written becomes an urgent ticket.
-        """
+    async def holder(self, pid: str, pending: Pending | None) -> Ticket | Pending | None:
+        """What this person's next text belongs to: their open ticket, or the question they
+        are writing to an adviser (`pending`, read once by the caller). `intercept_text`
+        takes it; None: the text is for the FAQ."""
         ticket = await self.store.open_ticket_of(pid)
         if ticket is not None:
+            return ticket
+        if pending is not None and pending.kind in DRAFTING:
+            return pending
+        return None
+
+    async def intercept_text(
+        self, pid: str, chat_id: int | None, t: Translator, text: str,
+        holder: Ticket | Pending, urgent: bool = False,
+    ) -> Outcome:
+        """Text that belongs to a hand-off (see `holder`): a follow-up to the open ticket, or
+        more of the question being written. `urgent`: the text is a crisis, so a question
+        being written becomes an urgent ticket.
+        """
+        if isinstance(holder, Ticket):
             if await self.store.is_banned(pid):  # a ban stops the open ticket too
                 return Outcome([say(t, texts.ADVISER_UNAVAILABLE)])
-            return await self._follow_up(pid, chat_id, t, ticket, text)
-        if pending is not None and pending.kind in DRAFTING:
-            # Everything written before Send goes to the adviser, in order.
-            question = f"{pending.text}\n\n{text}" if pending.text else text
-            return await self._consent(pid, t, question, urgent or pending.kind == URGENT)
-        return None
+            return await self._follow_up(pid, chat_id, t, holder, text)
+        # Everything written before Send goes to the adviser, in order.
+        question = f"{holder.text}\n\n{text}" if holder.text else text
+        return await self._consent(pid, t, question, urgent or holder.kind == URGENT)
 
     async def _follow_up(
         self, pid: str, chat_id: int | None, t: Translator, ticket: Ticket, text: str

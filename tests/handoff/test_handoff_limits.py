@@ -15,8 +15,9 @@ from bot.handoff.handoff import (
 from bot.handoff.opening_hours import OpeningHours
 from bot.handoff.tickets import TicketStore
 from bot.i18n import texts
-from bot.i18n.catalogs import I18n
+from bot.i18n.catalogs import I18n, Translator
 from bot.i18n.languages import native_name
+from bot.i18n.replies import Outcome
 from bot.storage.storage import MEMORY, Storage
 from bot.storage.usage import Usage
 from bot.tools.report import published
@@ -36,11 +37,17 @@ async def handoff(tmp_path) -> AsyncIterator[Handoff]:  # type: ignore[no-untype
     await storage.close()
 
 
+async def write(handoff: Handoff, pid: str, t: Translator, text: str) -> Outcome | None:
+    """A text from the person, as the conversation passes it: to the hand-off if it holds
+    the person's next text, else None (the FAQ's)."""
+    holder = await handoff.holder(pid, await handoff.storage.pending(pid))
+    return None if holder is None else await handoff.intercept_text(pid, 1, t, text, holder)
+
+
 async def create(handoff: Handoff, pid: str, question: str) -> str:
     t = handoff.i18n("en")
     await handoff.ask(pid, t)
-    await handoff.intercept_text(pid, 1, t, question,
-                                        await handoff.storage.pending(pid))
+    await write(handoff, pid, t, question)
     outcome = await handoff.button(pid, 1, None, "iisalmi", "Iisalmi", t, "send")
     return (outcome.edit or outcome.messages[-1]).html
 
@@ -67,8 +74,7 @@ async def test_message_rate_limit(handoff: Handoff) -> None:
     t = handoff.i18n("en")
     replies = []
     for i in range(MAX_MESSAGES_PER_WINDOW + 2):
-        outcome = await handoff.intercept_text("q", 1, t, f"message {i}",
-                                        await handoff.storage.pending("q"))
+        outcome = await write(handoff, "q", t, f"message {i}")
         assert outcome is not None
         replies.append(outcome)
     assert replies[0].to_advisers
@@ -78,8 +84,7 @@ async def test_message_rate_limit(handoff: Handoff) -> None:
 
 async def test_long_messages_are_cut_with_a_note(handoff: Handoff) -> None:
     await create(handoff, "r", "start")
-    outcome = await handoff.intercept_text("r", 1, handoff.i18n("en"), "x" * 5000,
-                                        await handoff.storage.pending("r"))
+    outcome = await write(handoff, "r", handoff.i18n("en"), "x" * 5000)
     assert outcome is not None
     assert str(MAX_RELAY_CHARS) in outcome.messages[0].html
     assert len(outcome.to_advisers[0].message.html) < MAX_RELAY_CHARS + 200
@@ -88,12 +93,10 @@ async def test_long_messages_are_cut_with_a_note(handoff: Handoff) -> None:
 async def test_consent_can_be_cancelled(handoff: Handoff) -> None:
     t = handoff.i18n("en")
     await handoff.ask("s", t)
-    await handoff.intercept_text("s", 1, t, "my question",
-                                        await handoff.storage.pending("s"))
+    await write(handoff, "s", t, "my question")
     cancelled = await handoff.button("s", 1, None, None, None, t, "cancel")
     assert cancelled.edit is not None and not cancelled.to_advisers
-    assert await handoff.intercept_text("s", 1, t, "a normal question",
-                                        await handoff.storage.pending("s")) is None
+    assert await write(handoff, "s", t, "a normal question") is None
     assert await handoff.store.open_ticket_of("s") is None
 
 
@@ -103,7 +106,7 @@ async def test_a_ban_stops_the_open_ticket_and_outlives_forget(handoff: Handoff)
     assert ticket is not None
     await handoff.desk_command("ban", str(ticket.id))
     t = handoff.i18n("en")
-    outcome = await handoff.intercept_text("p", 1, t, "one more thing", None)
+    outcome = await write(handoff, "p", t, "one more thing")
     assert outcome is not None and not outcome.to_advisers  # not relayed
     assert outcome.messages[0].html == t.html(texts.ADVISER_UNAVAILABLE)
     assert await handoff.store.messages(ticket.id) == [("user", "first question")]
@@ -128,8 +131,7 @@ async def test_forget_does_not_reset_the_daily_limit(handoff: Handoff) -> None:
 async def test_numbers_are_masked_also_when_the_name_is_shared(handoff: Handoff) -> None:
     t = handoff.i18n("en")
     await handoff.ask("q", t)
-    await handoff.intercept_text("q", 1, t, "Call me: 040 123 4567",
-                                 await handoff.storage.pending("q"))
+    await write(handoff, "q", t, "Call me: 040 123 4567")
     outcome = await handoff.button("q", 1, "Amina (@amina)", None, None, t, "name")
     [post] = outcome.to_advisers
     assert "Amina (@amina)" in post.message.html and "123 4567" not in post.message.html
