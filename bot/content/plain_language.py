@@ -142,7 +142,8 @@ def _blank_urls(text: str) -> str:
     return text
 
 
-def _sentences(text: str) -> Iterator[tuple[int, str]]:
+def sentences(text: str) -> Iterator[tuple[int, str]]:
+    """Each sentence of a text (a line break ends one too) and the offset it starts at."""
     start = 0
     for end in _SENTENCE_END.finditer(text):
         yield start, text[start:end.start()]
@@ -151,7 +152,7 @@ def _sentences(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _long_sentences(text: str, style: Style) -> Iterator[Hint]:
-    for start, sentence in _sentences(text):
+    for start, sentence in sentences(text):
         words = list(_WORD.finditer(sentence))
         if len(words) > style.sentence_words:
             first, last = words[0], words[_EXCERPT_WORDS - 1]

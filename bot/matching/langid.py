@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from bot.content.plain_language import sentences
 from bot.matching.lexicon import builtin_forms_by_language
 from bot.matching.normalize import Script, clean, fold_word, script_of, tokens
-
-_SENTENCE_END = re.compile(r"(?<=[.?!؟])\s+")
 
 _MAX_N = 4
 _ALPHA = 0.5
@@ -109,8 +108,7 @@ def samples(label: str) -> list[str]:
     """The sample sentences of one language (or romanised language, ``ar-latn``): everyday
     questions and stories of the bot's users, the same in every language. Besides training
     the classifier, they tell the matcher what the encoder makes of a language as such."""
-    return [sentence for line in _sample_text(label).splitlines()
-            for sentence in _SENTENCE_END.split(line.strip()) if sentence]
+    return [sentence for _, sentence in sentences(_sample_text(label)) if sentence]
 
 
 def _sample_text(label: str) -> str:
