@@ -317,10 +317,14 @@ class Matcher:
             texts_of[index_of[doc.id]].extend(
                 (text, doc.lang) for text in (doc.question, *doc.alternates))
         rows = [row for group in texts_of for row in group]
-        raw = cached(self._encoder, [text for text, _ in rows], vectors_dir)
-        langs = np.array([lang for _, lang in rows])
-        sampled = self._sample_means(vectors_dir)
+        sample_rows = [(text, lang) for lang in LANGUAGES for text in samples(lang)]
+        # One read of the vector store (and one write after encoding) for both.
+        both = cached(self._encoder, [text for text, _ in rows + sample_rows], vectors_dir)
+        raw, sample_vectors = both[:len(rows)], both[len(rows):]
+        sample_langs = np.array([lang for _, lang in sample_rows])
+        sampled = {lang: sample_vectors[sample_langs == lang].mean(axis=0) for lang in LANGUAGES}
         every: Vectors = np.mean(list(sampled.values()), axis=0)
+        langs = np.array([lang for _, lang in rows])
         #: Taken off every query: what all languages share (see the module docstring).
         self._mean = _blend(raw, every)
         offsets = np.empty_like(raw)
@@ -332,13 +336,6 @@ class Matcher:
         self._starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.intp)
         sums = np.add.reduceat(self._vectors, self._starts, axis=0) if rows else self._vectors
         self._centres = _unit(sums)
-
-    def _sample_means(self, vectors_dir: Path | None) -> dict[str, Vectors]:
-        """Each language's mean vector over its sample sentences."""
-        texts = [(lang, text) for lang in LANGUAGES for text in samples(lang)]
-        vectors = cached(self._encoder, [text for _, text in texts], vectors_dir)
-        column = np.array([lang for lang, _ in texts])
-        return {lang: vectors[column == lang].mean(axis=0) for lang in LANGUAGES}
 
     @classmethod
     def from_content(cls, content: ContentSet, vectors_dir: Path | None = None) -> Matcher:
