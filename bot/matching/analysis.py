@@ -193,7 +193,9 @@ class Analyzer:
 
     def _rebuild_buckets(self) -> None:
         buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for word in self._known | self._lexicon_words:
+        # Sorted: of equally close words the repair takes the first, so a set's order (which
+        # changes with every process's string hashing) must not decide it.
+        for word in sorted(self._known | self._lexicon_words):
             if len(word) >= TYPO_MIN_LENGTH - 1:
                 buckets[(word[0], len(word))].append(word)
         self._buckets = dict(buckets)

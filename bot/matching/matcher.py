@@ -114,17 +114,17 @@ LANGUAGE_PRIOR = 25
 SEMANTIC_SHARE = 0.35
 #: Logistic model of "the best entry is the right one" and its thresholds, fitted leaving
 #: topics out by benchmarks/calibrate_matching.py (which prints these lines).
-CONFIDENCE_BIAS = -4.53
+CONFIDENCE_BIAS = -4.55
 CONFIDENCE_WEIGHTS = {
     "score": -1.92,
-    "margin": 4.82,
+    "margin": 4.80,
     "semantic": -4.03,
-    "semantic_margin": 5.77,
-    "lexical": 4.69,
-    "lexical_margin": -1.54,
+    "semantic_margin": 5.78,
+    "lexical": 4.72,
+    "lexical_margin": -1.56,
     "agree": 0.19,
     "evidence": 1.59,
-    "unknown": 0.62,
+    "unknown": 0.64,
     "about": 2.40,
     "semantic_best": 5.18,
 }
