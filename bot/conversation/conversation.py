@@ -179,8 +179,8 @@ class Conversation:
             picked = await self.guide.typed_municipality(pid, t_known, question, pending)
             if picked is not None:
                 return picked
-        holder = None if self.handoff is None else await self.handoff.holder(pid, pending)
-        if self.handoff is not None and holder is not None:
+        if (self.handoff is not None
+                and (holder := await self.handoff.holder(pid, pending)) is not None):
             # Written to an adviser, yet a crisis still gets its card at once (advisers
             # answer only in their hours), and the ticket is marked urgent.
             route = await self._off_loop(self.knowledge.safety.route, question)
