@@ -114,19 +114,19 @@ LANGUAGE_PRIOR = 25
 SEMANTIC_SHARE = 0.35
 #: Logistic model of "the best entry is the right one" and its thresholds, fitted leaving
 #: topics out by benchmarks/calibrate_matching.py (which prints these lines).
-CONFIDENCE_BIAS = -4.55
+CONFIDENCE_BIAS = -5.00
 CONFIDENCE_WEIGHTS = {
-    "score": -1.92,
-    "margin": 4.80,
-    "semantic": -4.03,
-    "semantic_margin": 5.78,
-    "lexical": 4.72,
-    "lexical_margin": -1.56,
-    "agree": 0.19,
-    "evidence": 1.59,
-    "unknown": 0.64,
-    "about": 2.40,
-    "semantic_best": 5.18,
+    "score": -1.99,
+    "margin": 4.13,
+    "semantic": -4.75,
+    "semantic_margin": 5.95,
+    "lexical": 5.23,
+    "lexical_margin": -1.24,
+    "agree": 0.53,
+    "evidence": 1.56,
+    "unknown": 0.83,
+    "about": 2.47,
+    "semantic_best": 6.06,
 }
 ANSWER_CONFIDENCE = 0.85
 #: An answer also needs the meaning to single out the entry (by this much, rescaled), or,

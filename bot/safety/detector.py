@@ -37,13 +37,13 @@ SMALLTALK_KINDS = ("bot", "insult", "thanks", "goodbye", "greeting", "ack")
 #: Small talk is a short message; a longer one that greets is a question with a greeting.
 MAX_SMALLTALK_WORDS = 6
 #: Below this cosine similarity an example says nothing about the message.
-MIN_SIMILARITY = 0.865
+MIN_SIMILARITY = 0.8625
 #: The lead a crisis example needs over the nearest ordinary one. This and MIN_SIMILARITY
-#: were set when the step began to share the matcher's vector: of the values that keep the
-#: safety benchmark's crisis recall, false alarms, intents and `none` to FAQ of the step's
-#: own raw-text vector, those with the fewest crisis cards on the FAQ benchmarks' ordinary
-#: questions (README, "Safety").
-CRISIS_MARGIN = 0.0075
+#: were last set when the encoder moved to onnxruntime's 8-bit kernels (its vectors moved by
+#: a cosine of about 0.003): of the values that keep the safety benchmark's crisis recall
+#: (0.974 of crisis messages get a crisis card) and false alarms (0.022), those with the
+#: fewest crisis cards on the FAQ benchmarks' ordinary questions (README, "Safety").
+CRISIS_MARGIN = 0.00625
 #: Human and small talk from the encoder need a clear lead over an ordinary question.
 INTENT_MARGIN = 0.01
 
