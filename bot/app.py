@@ -60,6 +60,7 @@ class Neuvo:
         """Load and check everything before the first user is served; fail loudly if not."""
         settings = self.settings
         knowledge = self._preloaded or Knowledge.load(settings.content_dir, settings.vectors_dir)
+        knowledge.matcher.encoder.load()
         # An in-memory database lives only for this run, so its pseudonyms need no lasting key.
         key = (secrets.token_bytes(32) if settings.db_path == MEMORY
                else load_or_create_key(settings.key_path))

@@ -46,7 +46,7 @@ class Encoder:
 
     @property
     def dim(self) -> int:
-        return int(self._loaded().dim)
+        return int(self.load().dim)
 
     def queries(self, texts: Sequence[str]) -> Vectors:
         """(len(texts), dim) vectors for what people ask."""
@@ -71,14 +71,17 @@ class Encoder:
         """(len(texts), dim) vectors for content: questions, answers, examples."""
         return self._encode(texts, query=False)
 
-    def _loaded(self) -> E5:
+    def load(self) -> E5:
+        """The model, loaded now if it is not yet. The bot loads it at start rather than at
+        the first question: that person does not wait for it, and the loading's passing
+        memory (the weights' copies) comes before the bot's traffic, not on top of it."""
         with self._lock:
             if self._model is None:
                 self._model = E5(threads=self._threads)
             return self._model
 
     def _encode(self, texts: Sequence[str], *, query: bool) -> Vectors:
-        return self._loaded().encode(texts, query=query)
+        return self.load().encode(texts, query=query)
 
 
 @cache
