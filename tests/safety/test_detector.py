@@ -65,6 +65,8 @@ CASES = [
     ("my boss mocks my hijab", "faq"),
     ("رئیسم حجابم را مسخره می‌کند", "faq"),
     ("the manager laughs at my hijab every day", "faq"),
+    # "every day" alone must not make it a crisis ("I think of suicide every day").
+    ("esimies nauraa huivilleni joka päivä", "faq"),
     ("my boss hits me", "crisis:violence"),
     ("olen velkaa miehelle joka toi minut tänne, en saa lähteä", "crisis:exploitation"),
     ("jag måste jobba gratis åt honom", "crisis:exploitation"),
