@@ -68,6 +68,10 @@ CASES = [
     # "every day" alone must not make it a crisis ("I think of suicide every day").
     ("esimies nauraa huivilleni joka päivä", "faq"),
     ("my boss hits me", "crisis:violence"),
+    # Bullying at school is for the school; a child being beaten is still violence.
+    ("my child is bullied at school", "faq"),
+    ("мою дочь травят в школе", "faq"),
+    ("the neighbour beats his son every night", "crisis:violence"),
     ("olen velkaa miehelle joka toi minut tänne, en saa lähteä", "crisis:exploitation"),
     ("jag måste jobba gratis åt honom", "crisis:exploitation"),
     ("اخوي بيهددني", "crisis:violence"),
