@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +26,25 @@ def data_of(call: Call) -> list[str]:
     return [b["callback_data"] for row in markup["inline_keyboard"] for b in row]
 
 
-async def start_bot(standin: BotApiStandIn, tmp_path: Path, **changes: Any) -> RunningBot:
+@asynccontextmanager
+async def running_bot(standin: BotApiStandIn, tmp_path: Path,
+                      **changes: Any) -> AsyncIterator[RunningBot]:
+    """The bot with an advisers' group (open at all hours unless ``changes`` say otherwise),
+    stopped however the test ends."""
     settings = make_settings(tmp_path, adviser_chat_id=ADVISERS,
                              **({"adviser_hours": ALWAYS} | changes))
     running = RunningBot(standin, settings)
     await running.start()
-    return running
+    try:
+        yield running
+    finally:
+        await running.stop()
 
 
 @pytest.fixture
 async def desk_bot(standin: BotApiStandIn, tmp_path: Path) -> AsyncIterator[RunningBot]:
-    running = await start_bot(standin, tmp_path)
-    yield running
-    await running.stop()
+    async with running_bot(standin, tmp_path) as running:
+        yield running
 
 
 async def open_ticket(bot: RunningBot, question: str, username: str | None = None,
@@ -98,14 +105,11 @@ async def test_round_trip_with_masking_and_restart(
 
     # Restart the bot on the same database: a reply to the follow-up still reaches the user.
     await desk_bot.stop()
-    again = await start_bot(standin, tmp_path)
-    try:
+    async with running_bot(standin, tmp_path):
         standin.push_message(ADVISER, "She can apply too.", chat_type="supergroup",
                              chat_id=ADVISERS, reply_to=follow_up)
         sent = await standin.wait_for("sendMessage", count=6, chat_id=USER)
         assert "She can apply too." in sent[-1].params["text"]
-    finally:
-        await again.stop()
         await desk_bot.start()  # the fixture stops it again
 
 
@@ -171,21 +175,17 @@ async def test_outside_opening_hours_the_user_is_told_when(standin: BotApiStandI
                                                            tmp_path: Path) -> None:
     today = dt.datetime.now(HELSINKI).weekday()
     other_day = DAYS[(today + 2) % 7]
-    running = await start_bot(standin, tmp_path,
-                              adviser_hours=OpeningHours.parse(f"{other_day} 10:00-12:00"))
-    try:
+    hours = OpeningHours.parse(f"{other_day} 10:00-12:00")
+    async with running_bot(standin, tmp_path, adviser_hours=hours) as running:
         await open_ticket(running, "Can I get help with a Kela form?")
         sent = await standin.wait_for("sendMessage", count=4, chat_id=USER)
         assert "usually answer" in sent[-1].params["text"]
         assert "10:00" in sent[-1].params["text"]
-    finally:
-        await running.stop()
 
 
 async def test_forum_topics(standin: BotApiStandIn, tmp_path: Path) -> None:
     standin.forum = True
-    running = await start_bot(standin, tmp_path)
-    try:
+    async with running_bot(standin, tmp_path) as running:
         post = await open_ticket(running, "Question in a forum group")
         [topic] = standin.sent(method="createForumTopic")
         thread = post.params["message_thread_id"]
@@ -195,8 +195,6 @@ async def test_forum_topics(standin: BotApiStandIn, tmp_path: Path) -> None:
                              chat_id=ADVISERS, thread_id=thread)
         sent = await standin.wait_for("sendMessage", count=4, chat_id=USER)
         assert "Answer inside the topic" in sent[-1].params["text"]
-    finally:
-        await running.stop()
 
 
 async def test_faq_draft_from_a_ticket(desk_bot: RunningBot, standin: BotApiStandIn,

@@ -9,14 +9,13 @@ from bot.handoff.opening_hours import DAYS, OpeningHours
 from bot.i18n.finnish_time import HELSINKI
 from tests.botapi import BotApiStandIn
 from tests.conftest import ADVISERS
-from tests.handoff.test_handoff import USER, data_of, start_bot
+from tests.handoff.test_handoff import USER, data_of, running_bot
 
 
 async def test_all_messages_before_send_reach_the_advisers_in_order(
     standin: BotApiStandIn, tmp_path: Path,
 ) -> None:
-    running = await start_bot(standin, tmp_path)
-    try:
+    async with running_bot(standin, tmp_path):
         standin.push_message(USER, "/adviser", language_code="en")
         await standin.wait_for("sendMessage", count=1, chat_id=USER)
         standin.push_message(USER, "My residence permit decision is late, 8 months now.",
@@ -34,17 +33,14 @@ async def test_all_messages_before_send_reach_the_advisers_in_order(
         assert text.index("8 months") < text.index("wife is worried")
         assert "1234567" not in text  # masked as before
         assert "URGENT" not in text
-    finally:
-        await running.stop()
 
 
 async def test_a_crisis_ticket_is_urgent_and_after_hours_the_person_gets_the_lines(
     standin: BotApiStandIn, tmp_path: Path,
 ) -> None:
     other_day = DAYS[(dt.datetime.now(HELSINKI).weekday() + 2) % 7]
-    running = await start_bot(standin, tmp_path,
-                              adviser_hours=OpeningHours.parse(f"{other_day} 10:00-12:00"))
-    try:
+    hours = OpeningHours.parse(f"{other_day} 10:00-12:00")
+    async with running_bot(standin, tmp_path, adviser_hours=hours):
         standin.push_message(USER, "my husband beats me and I am afraid",
                              language_code="en")
         card = (await standin.wait_for("sendMessage", count=1, chat_id=USER))[0]
@@ -61,8 +57,6 @@ async def test_a_crisis_ticket_is_urgent_and_after_hours_the_person_gets_the_lin
         assert post.params["text"].startswith("🚨 URGENT")
         await standin.wait_for("sendMessage", chat_id=USER,
                                where=lambda c: "call 112 now" in c.params["text"])
-    finally:
-        await running.stop()
 
 
 async def test_an_urgent_ticket_posted_again_after_a_restart_is_still_urgent(
@@ -70,30 +64,23 @@ async def test_an_urgent_ticket_posted_again_after_a_restart_is_still_urgent(
 ) -> None:
     # The bot died after storing the ticket and before its post was queued: at the next
     # start the post is made again from the stored ticket, and the urgent mark with it.
-    running = await start_bot(standin, tmp_path)
-    try:
+    async with running_bot(standin, tmp_path) as running:
         store = running.neuvo.handoff.store
         await store.create("pid-1", USER, "en", None, None, "I am afraid of my husband",
                            urgent=True)
         await store.create("pid-2", USER + 1, "en", None, None, "My permit is late")
-    finally:
-        await running.stop()
-    again = await start_bot(standin, tmp_path)
-    try:
+    async with running_bot(standin, tmp_path):
         posts = await standin.wait_for("sendMessage", count=2, chat_id=ADVISERS)
         [urgent] = [p for p in posts if "afraid" in p.params["text"]]
         [ordinary] = [p for p in posts if "permit" in p.params["text"]]
         assert urgent.params["text"].startswith("🚨 URGENT")
         assert "URGENT" not in ordinary.params["text"]
-    finally:
-        await again.stop()
 
 
 async def test_a_crisis_written_to_an_adviser_gets_the_card_at_once_and_an_urgent_ticket(
     standin: BotApiStandIn, tmp_path: Path,
 ) -> None:
-    running = await start_bot(standin, tmp_path)
-    try:
+    async with running_bot(standin, tmp_path):
         standin.push_message(USER, "/adviser", language_code="en")
         await standin.wait_for("sendMessage", count=1, chat_id=USER)
         standin.push_message(USER, "My husband beats me and I am afraid to go home",
@@ -111,5 +98,3 @@ async def test_a_crisis_written_to_an_adviser_gets_the_card_at_once_and_an_urgen
         sent = await standin.wait_for("sendMessage", count=before + 2, chat_id=USER)
         assert "112" in sent[before].params["text"]
         await standin.wait_for("sendMessage", count=2, chat_id=ADVISERS)
-    finally:
-        await running.stop()
