@@ -115,8 +115,17 @@ def _sample_text(label: str) -> str:
     return (resources.files("bot.matching") / f"data/langid/{label}.txt").read_text("utf-8")
 
 
+def _more_text(label: str) -> str:
+    """Text for the classifier alone (``data/langid/more/``): where the parallel samples are
+    too little to tell a language by (spoken Finnish was taken for Russian or Arabic in Latin
+    letters). Not parallel, so the matcher's language means do not use it."""
+    more = resources.files("bot.matching") / f"data/langid/more/{label}.txt"
+    return more.read_text("utf-8") if more.is_file() else ""
+
+
 def _training_text(label: str) -> str:
-    text = _sample_text(label) + "\n" + builtin_forms_by_language().get(label, "")
+    text = "\n".join([_sample_text(label), _more_text(label),
+                      builtin_forms_by_language().get(label, "")])
     degrade = _DEGRADE.get(label)
     if degrade:
         text += "\n" + text.translate({ord(k): v for k, v in degrade.items()})

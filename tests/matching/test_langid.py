@@ -38,6 +38,14 @@ def test_finnish_official_words_do_not_decide() -> None:
     assert detect_language("Sidee loo helaa verokortti haddii aan shaqo cusub helay?") == "so"
 
 
+def test_spoken_finnish_about_work_is_finnish() -> None:
+    # "pomo" looked like romanised Russian and "esimies nauraa" like Arabic in Latin letters
+    # until the classifier had more everyday Finnish (data/langid/more/fi.txt).
+    assert detect_language("pomo nauraa mun huivilleni") == "fi"
+    assert detect_language("esimies nauraa huivilleni") == "fi"
+    assert detect_language("pomo ne platit zarplatu") == "ru"
+
+
 def test_romanised_russian() -> None:
     assert detect_language("kak poluchit nalogovuyu kartochku, gde eto sdelat?") == "ru"
 
