@@ -285,7 +285,6 @@ class E5:
         weights = WeightsFile(weights_path)
         self.shape = shape = weights.shape
         self.dim = shape.hidden
-        self.tokenizer = Tokenizer(weights)
         self._bos, self._eos = weights.bos, weights.eos
         self._weights = weights
         self._positions = weights.floats("emb.pos").reshape(-1, shape.hidden)
@@ -302,6 +301,9 @@ class E5:
         self._session = ort.InferenceSession(graph.read_bytes(), options,
                                              providers=["CPUExecutionProvider"])
         del names, values, options
+        _return_freed_memory()
+        # Built after the session, so that the two loads' passing memory does not add up.
+        self.tokenizer = Tokenizer(weights)
         _return_freed_memory()
         self._lock = threading.Lock()
 
