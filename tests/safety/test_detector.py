@@ -68,6 +68,9 @@ CASES = [
     # "every day" alone must not make it a crisis ("I think of suicide every day").
     ("esimies nauraa huivilleni joka päivä", "faq"),
     ("my boss hits me", "crisis:violence"),
+    # Persian "ناراحت شم" is "I'll be upset"; "راحت شم" alone is "let me be at rest".
+    ("اگه ویزا رد بشه خیلی ناراحت شم", "faq"),
+    ("کاش راحت شم", "crisis:suicide"),
     # Bullying at school is for the school; a child being beaten is still violence.
     ("my child is bullied at school", "faq"),
     ("мою дочь травят в школе", "faq"),
