@@ -71,6 +71,11 @@ CASES = [
     # Persian "ناراحت شم" is "I'll be upset"; "راحت شم" alone is "let me be at rest".
     ("اگه ویزا رد بشه خیلی ناراحت شم", "faq"),
     ("کاش راحت شم", "crisis:suicide"),
+    # "تجاوز" is rape, but also "exceed" (Persian and Arabic): work hours over the cap are
+    # an everyday question.
+    ("ساعت کار دانشجو نباید از ۳۰ ساعت تجاوز کند؟", "faq"),
+    ("هل يمكن أن تتجاوز ساعات عملي 30 ساعة في الأسبوع؟", "faq"),
+    ("شوهرم بهم تجاوز کرد", "crisis:violence"),
     # Bullying at school is for the school; a child being beaten is still violence.
     ("my child is bullied at school", "faq"),
     ("мою дочь травят в школе", "faq"),
