@@ -71,6 +71,11 @@ CASES = [
     # Persian "ناراحت شم" is "I'll be upset"; "راحت شم" alone is "let me be at rest".
     ("اگه ویزا رد بشه خیلی ناراحت شم", "faq"),
     ("کاش راحت شم", "crisis:suicide"),
+    # Unpaid wages are a labour dispute; for months, or with a threat, exploitation.
+    ("Работодатель не платит зарплату, что делать?", "faq"),
+    ("my employer has not paid my salary", "faq"),
+    ("третій місяць не платять зарплату", "crisis:exploitation"),
+    ("работаю без зарплаты, хозяин угрожает депортацией", "crisis:exploitation"),
     # "تجاوز" is rape, but also "exceed" (Persian and Arabic): work hours over the cap are
     # an everyday question.
     ("ساعت کار دانشجو نباید از ۳۰ ساعت تجاوز کند؟", "faq"),
