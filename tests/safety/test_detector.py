@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.matching.normalize import fold
-from bot.safety.detector import Route, _by_pattern
+from bot.safety.detector import DATA, Route, _by_pattern
 from tests.conftest import bundled_knowledge
 
 CASES = [
@@ -71,6 +73,8 @@ CASES = [
     # Persian "ناراحت شم" is "I'll be upset"; "راحت شم" alone is "let me be at rest".
     ("اگه ویزا رد بشه خیلی ناراحت شم", "faq"),
     ("کاش راحت شم", "crisis:suicide"),
+    # Sorani "has swallowed pills" is an emergency; "I took my medicine" is not.
+    ("منداڵەکەم حەبی خواردووە، دکتۆر لە کوێیە", "crisis:emergency"),
     # Unpaid wages are a labour dispute; for months, or with a threat, exploitation.
     ("Работодатель не платит зарплату, что делать?", "faq"),
     ("my employer has not paid my salary", "faq"),
@@ -127,3 +131,10 @@ def test_opening_hours_of_advisers_are_a_question_not_a_request() -> None:
 def test_small_talk_only_in_a_short_message() -> None:
     assert route("hello").kind == "greeting"
     assert route("hello, how do I register my address in Finland when I move?").name == "faq"
+
+
+def test_patterns_use_no_upper_case_escapes() -> None:
+    # Patterns are folded like messages, lower case included: a \S would become \s.
+    for number, line in enumerate((DATA / "patterns.txt").read_text("utf-8").splitlines(), 1):
+        if line and not line.startswith("#"):
+            assert not re.search(r"\\[A-Z]", line), f"patterns.txt:{number}: {line}"
