@@ -73,6 +73,9 @@ CASES = [
     # Persian "ناراحت شم" is "I'll be upset"; "راحت شم" alone is "let me be at rest".
     ("اگه ویزا رد بشه خیلی ناراحت شم", "faq"),
     ("کاش راحت شم", "crisis:suicide"),
+    # Crises the encoder caught only by a hair: "end it all", "and is not breathing".
+    ("хочу покінчити з усім", "crisis:suicide"),
+    ("aabahay wuu dhacay mana neefsanayo", "crisis:emergency"),
     # Sorani "has swallowed pills" is an emergency; "I took my medicine" is not.
     ("منداڵەکەم حەبی خواردووە، دکتۆر لە کوێیە", "crisis:emergency"),
     # Unpaid wages are a labour dispute; for months, or with a threat, exploitation.
