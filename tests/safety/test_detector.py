@@ -73,6 +73,12 @@ CASES = [
     # Persian "ناراحت شم" is "I'll be upset"; "راحت شم" alone is "let me be at rest".
     ("اگه ویزا رد بشه خیلی ناراحت شم", "faq"),
     ("کاش راحت شم", "crisis:suicide"),
+    # Having taken all one's pills, in words and letters the encoder did not catch.
+    ("jag har tagit alla mina tabletter", "crisis:suicide"),
+    ("я наковтався таблеток", "crisis:suicide"),
+    ("hame ghorsaro khordam", "crisis:suicide"),
+    ("ghorsamo khordam, ghaza bokhoram?", "faq"),
+    ("ibni mish 3am yetnaffas", "crisis:emergency"),
     # Crises the encoder caught only by a hair: "end it all", "and is not breathing".
     ("хочу покінчити з усім", "crisis:suicide"),
     ("aabahay wuu dhacay mana neefsanayo", "crisis:emergency"),
