@@ -73,6 +73,14 @@ CASES = [
     # Persian "ناراحت شم" is "I'll be upset"; "راحت شم" alone is "let me be at rest".
     ("اگه ویزا رد بشه خیلی ناراحت شم", "faq"),
     ("کاش راحت شم", "crisis:suicide"),
+    # A relative touching a young person who is afraid (the encoder missed these).
+    ("вітчим чіпає мене, я боюся", "crisis:violence"),
+    ("ناپدریم بهم دست میزنه میترسم", "crisis:violence"),
+    ("aabahay aan dhalin ayaa i taabta waan baqayaa", "crisis:violence"),
+    # Passports taken, in Latin letters and Somali (the encoder missed these).
+    ("shoghol 16 sa3a w ma fi ra3eb w akhadu el jawazat", "crisis:exploitation"),
+    ("waxaa nalagu qasbay inaan shaqeyno 16 saacadood baasaboorradana waa naga qaateen",
+     "crisis:exploitation"),
     # Having taken all one's pills, in words and letters the encoder did not catch.
     ("jag har tagit alla mina tabletter", "crisis:suicide"),
     ("я наковтався таблеток", "crisis:suicide"),
@@ -147,3 +155,12 @@ def test_patterns_use_no_upper_case_escapes() -> None:
     for number, line in enumerate((DATA / "patterns.txt").read_text("utf-8").splitlines(), 1):
         if line and not line.startswith("#"):
             assert not re.search(r"\\[A-Z]", line), f"patterns.txt:{number}: {line}"
+
+
+@pytest.mark.parametrize("text", [
+    "isä koskee minua olkapäähän kun hän halaa",
+    "my father touched me on the shoulder to wake me up",
+    "tupakansavua tulee naapurista",
+])
+def test_touch_or_smoke_alone_is_no_pattern_crisis(text: str) -> None:
+    assert _by_pattern(fold(text), False, False, False) is None
