@@ -73,6 +73,11 @@ CASES = [
     # Persian "ناراحت شم" is "I'll be upset"; "راحت شم" alone is "let me be at rest".
     ("اگه ویزا رد بشه خیلی ناراحت شم", "faq"),
     ("کاش راحت شم", "crisis:suicide"),
+    # Goodbye letters, a child fallen into water, a throat swelling shut (missed before).
+    ("jag har skrivit avskedsbrev", "crisis:suicide"),
+    ("я раздал свои вещи и написал прощальные письма", "crisis:suicide"),
+    ("منداڵەکەم کەوتە ناو ئاوەکە", "crisis:emergency"),
+    ("kurkku turpoaa, en saa henkeä", "crisis:emergency"),
     # A relative touching a young person who is afraid (the encoder missed these).
     ("вітчим чіпає мене, я боюся", "crisis:violence"),
     ("ناپدریم بهم دست میزنه میترسم", "crisis:violence"),
@@ -161,6 +166,8 @@ def test_patterns_use_no_upper_case_escapes() -> None:
     "isä koskee minua olkapäähän kun hän halaa",
     "my father touched me on the shoulder to wake me up",
     "tupakansavua tulee naapurista",
+    "farewell party for my colleague",
+    "ماڵئاوا",
 ])
 def test_touch_or_smoke_alone_is_no_pattern_crisis(text: str) -> None:
     assert _by_pattern(fold(text), False, False, False) is None
