@@ -73,6 +73,12 @@ CASES = [
     # Persian "ناراحت شم" is "I'll be upset"; "راحت شم" alone is "let me be at rest".
     ("اگه ویزا رد بشه خیلی ناراحت شم", "faq"),
     ("کاش راحت شم", "crisis:suicide"),
+    # Wanting to jump from a bridge, being locked in, bleeding after birth (missed before).
+    ("хочу стрибнути з мосту", "crisis:suicide"),
+    ("хочу прыгнуть с моста", "crisis:suicide"),
+    ("جوزي بيقفل علي الباب وبياخد تلفوني", "crisis:violence"),
+    ("مێردەکەم لە ماڵەوە دەرگام لێ دادەخات و مۆبایلەکەم دەبات", "crisis:violence"),
+    ("vaimo vuotaa verta paljon synnytyksen jälkeen", "crisis:emergency"),
     # Goodbye letters, a child fallen into water, a throat swelling shut (missed before).
     ("jag har skrivit avskedsbrev", "crisis:suicide"),
     ("я раздал свои вещи и написал прощальные письма", "crisis:suicide"),
