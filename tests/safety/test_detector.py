@@ -73,6 +73,10 @@ CASES = [
     # Persian "ناراحت شم" is "I'll be upset"; "راحت شم" alone is "let me be at rest".
     ("اگه ویزا رد بشه خیلی ناراحت شم", "faq"),
     ("کاش راحت شم", "crisis:suicide"),
+    # A face drooping on one side; no pay and no way to leave (missed before).
+    ("папа не может говорить, половина лица опустилась", "crisis:emergency"),
+    ("babam nemitoone harf bezane, nesfe suratesh oftade", "crisis:emergency"),
+    ("la kar para nadan u naturnm brom", "crisis:exploitation"),
     # Wanting to jump from a bridge, being locked in, bleeding after birth (missed before).
     ("хочу стрибнути з мосту", "crisis:suicide"),
     ("хочу прыгнуть с моста", "crisis:suicide"),
