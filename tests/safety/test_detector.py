@@ -73,6 +73,9 @@ CASES = [
     # Persian "ناراحت شم" is "I'll be upset"; "راحت شم" alone is "let me be at rest".
     ("اگه ویزا رد بشه خیلی ناراحت شم", "faq"),
     ("کاش راحت شم", "crisis:suicide"),
+    # Strangled (the Sorani one was missed before).
+    ("دوێنێ شەو خنکاندمی", "crisis:violence"),
+    ("han ströp mig igår", "crisis:violence"),
     # A face drooping on one side; no pay and no way to leave (missed before).
     ("папа не может говорить, половина лица опустилась", "crisis:emergency"),
     ("babam nemitoone harf bezane, nesfe suratesh oftade", "crisis:emergency"),
