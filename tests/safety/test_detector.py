@@ -73,6 +73,11 @@ CASES = [
     # Persian "ناراحت شم" is "I'll be upset"; "راحت شم" alone is "let me be at rest".
     ("اگه ویزا رد بشه خیلی ناراحت شم", "faq"),
     ("کاش راحت شم", "crisis:suicide"),
+    # A neighbour beating his wife; a knife and "end it" (missed before).
+    ("grannen slår sin fru, jag hör skrik", "crisis:violence"),
+    ("сусід б'є дружину, чую крики", "crisis:violence"),
+    ("deriskayga ayaa naagtiisa garaacaya, waxaan maqlayaa qeylo", "crisis:violence"),
+    ("چەقۆم پێیە و دەمەوێت کۆتایی پێ بهێنم", "crisis:suicide"),
     # Strangled (the Sorani one was missed before).
     ("دوێنێ شەو خنکاندمی", "crisis:violence"),
     ("han ströp mig igår", "crisis:violence"),
