@@ -73,6 +73,10 @@ CASES = [
     # Persian "ناراحت شم" is "I'll be upset"; "راحت شم" alone is "let me be at rest".
     ("اگه ویزا رد بشه خیلی ناراحت شم", "faq"),
     ("کاش راحت شم", "crisis:suicide"),
+    # Someone breaking in now; a seizure (missed before).
+    ("joku murtautuu asuntoon juuri nyt", "crisis:emergency"),
+    ("хтось ламає двері до квартири", "crisis:emergency"),
+    ("hooyaday waxaa ku dhacay suuxdin iyo gariir", "crisis:emergency"),
     # A neighbour beating his wife; a knife and "end it" (missed before).
     ("grannen slår sin fru, jag hör skrik", "crisis:violence"),
     ("сусід б'є дружину, чую крики", "crisis:violence"),
