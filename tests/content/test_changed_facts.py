@@ -1,0 +1,33 @@
+"""Facts of the bundled content that changed in law: an answer must not fall back to the old
+rule in any language (a translation is easy to forget when the Finnish is fixed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.content.loader import load_content
+from tests.paths import FAQ
+
+CONTENT = load_content(FAQ)
+#: Kela's unemployment benefits peruspäiväraha and työmarkkinatuki ended on 1.5.2026; the
+#: general social security benefit (yleistuki) replaced them (see review-log.md, 2026-12-07).
+#: Every language keeps the Finnish name in the text, so users can find it on kela.fi.
+OLD_BENEFITS = ("peruspäiväraha", "työmarkkinatu")
+NEW_BENEFIT = "yleistu"
+ANSWERS = [(entry.id, lang) for entry in sorted(CONTENT.entries.values(), key=lambda e: e.id)
+           for lang in entry.texts]
+
+
+@pytest.mark.parametrize(("entry_id", "lang"), ANSWERS)
+def test_an_answer_naming_kelas_old_unemployment_benefits_says_yleistuki_replaced_them(
+    entry_id: str, lang: str,
+) -> None:
+    answer = CONTENT.entries[entry_id].texts[lang].answer.lower()
+    if any(old in answer for old in OLD_BENEFITS):
+        assert NEW_BENEFIT in answer
+
+
+@pytest.mark.parametrize("lang", sorted(CONTENT.entries["unemployment-benefit"].texts))
+def test_the_unemployment_answer_names_yleistuki_in_every_language(lang: str) -> None:
+    answer = CONTENT.entries["unemployment-benefit"].texts[lang].answer.lower()
+    assert NEW_BENEFIT in answer
