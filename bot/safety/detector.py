@@ -53,7 +53,7 @@ INTENT_MARGIN = 0.01
 #: vanhempainrahaa?" sat nearest a Somali overdose example); a real crisis is near a second
 #: crisis example too. Chosen, of 2-4 neighbours and margins 0-0.0075, as the fewest crisis
 #: cards on the bundled content's ways of asking that keep every crisis message of a
-#: hand-written check (134 messages, not from a benchmark) the encoder caught (README).
+#: hand-written check (150 messages, not from a benchmark) the encoder caught (README, "Hubs").
 AGREEMENT = 2
 AGREEMENT_MARGIN = 0.0025
 
