@@ -50,9 +50,9 @@ INTENT_MARGIN = 0.01
 #: similarity of the AGREEMENT nearest crisis examples must lead that of the AGREEMENT
 #: nearest ordinary ones by AGREEMENT_MARGIN. Some examples, mostly short and in Somali or
 #: Latin letters, are "hubs", close to nearly every short text ("Saako isä
-#: vanhempainrahaa?" sat nearest a Somali overdose example); a real crisis is near a second
-#: crisis example too. Chosen, of 2-4 neighbours and margins 0-0.0075, as the fewest crisis
-#: cards on the bundled content's ways of asking that keep every crisis message of a
+#: vanhempainrahaa?" sat nearest a Somali self-harm example); a real crisis is near a
+#: second crisis example too. Chosen, of 2-4 neighbours a side and margins 0-0.0075, as the
+#: fewest crisis cards on the bundled content's ways of asking that keep every message of a
 #: hand-written check (150 messages, not from a benchmark) the encoder caught (README, "Hubs").
 AGREEMENT = 2
 AGREEMENT_MARGIN = 0.0025
