@@ -58,6 +58,8 @@ CANDIDATE_RULES: dict[str, tuple[float, ...]] = {
     "ONE_WORD_MARGIN": (math.inf, 0.8, 0.7, 0.6, 0.55, 0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2),
     "SEMANTIC_DISSENT_FULL": (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5),
 }
+#: The bot's values of those constants, for fits that leave them as they are.
+BOT_RULES = {name: float(getattr(matching, name)) for name in CANDIDATE_RULES}
 #: The rules fitted in this run (``--try``).
 RULES: dict[str, tuple[float, ...]] = {}
 FEATURES = tuple(matching.CONFIDENCE_WEIGHTS)
@@ -240,8 +242,8 @@ def with_constants(f: Fit) -> None:
     """Set the matcher's thresholds to a fit's, so `decide` is the bot's own."""
     matching.ANSWER_CONFIDENCE = f.answer_at
     matching.SUGGEST_CONFIDENCE = f.suggest_at
-    for name, value in f.rules.items():
-        setattr(matching, name, value)
+    for name, value in BOT_RULES.items():
+        setattr(matching, name, f.rules.get(name, value))
 
 
 def fit(train: list[Query]) -> Fit:

@@ -1,6 +1,7 @@
 """The calibration script (benchmarks/calibrate_matching.py) decides with the bot's own rule."""
 
 import itertools
+import math
 import random
 
 import numpy as np
@@ -85,3 +86,13 @@ def test_folds_keep_each_topic_together_and_splits_differ() -> None:
     assert [q.fold for q in queries] == first
     calibration.assign_folds(queries, 5, split=3)
     assert [q.fold for q in queries] != first
+
+
+@pytest.mark.usefixtures("constants")
+def test_a_fit_without_a_rule_decides_with_the_bot_s_value_of_it() -> None:
+    calibration.RULES["ONE_WORD_MARGIN"] = (0.2,)
+    tried = calibration.fit(_queries(60))
+    calibration.with_constants(tried)
+    assert matcher.ONE_WORD_MARGIN == 0.2
+    calibration.with_constants(calibration.Fit(tried.share, tried.weights, 0.9, 0.1))
+    assert math.isinf(matcher.ONE_WORD_MARGIN)
