@@ -3,6 +3,7 @@
 Not a test. Run from the repository root:
 
     .venv/bin/python benchmarks/calibrate_matching.py [--bench ../shared/bench] [--folds 5]
+        [--splits 16] [--try ONE_WORD_MARGIN]
 
 Why: a decision fitted on the queries it is scored on measures how well it remembers them,
 not how it will do on the entries advisers write next month. So the topics of both benchmark
@@ -10,7 +11,11 @@ corpora (the original 50 and the 15 new ones, each matcher built from its own co
 split into folds; for each fold the fusion share and the logistic model are fitted on the
 other folds' topics, and the fold's queries — topics the fit never saw — are decided with
 them. Off-topic queries are spread over the folds too. The numbers printed are those
-held-out decisions, per corpus and per language. Then a harsher check: the decision fitted on
+held-out decisions, per corpus and per language. One split of the topics into folds is luck
+too (a fold's fit can tip between two fusion shares), so ``--splits`` repeats it with other
+random splits and reports the mean: compare a change with and without it over the same
+splits. ``--try`` fits a constant of the answer rule in each fold as well (the way to weigh
+a new rule: fitted on some topics, scored on others). Then a harsher check: the decision fitted on
 one corpus alone decides the other (content written by other people, as advisers' next
 entries will be). Last, the fit on all topics is printed as the constants to paste into
 ``bot/matching/matcher.py``.
@@ -22,12 +27,13 @@ touched, and no query text goes anywhere but into the matcher.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import random
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +49,19 @@ from bot.matching.vectors import cached
 from bot.tools.evaluation import load_corpus, load_queries
 
 SHARES = (0.35, 0.45, 0.55)
+#: Constants of the answer rule (`bot.matching.matcher.confirmed`) that ``--try`` fits with
+#: the thresholds in every fold, and their candidates: the bot's value (the strictest) first,
+#: so that a tie keeps it. Both were tried on 7 December 2026 and left as they are: they
+#: answer more questions right, but held out they also answer more wrongly or off-topic
+#: (README, "Matching quality").
+CANDIDATE_RULES: dict[str, tuple[float, ...]] = {
+    "ONE_WORD_MARGIN": (math.inf, 0.8, 0.7, 0.6, 0.55, 0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2),
+    "SEMANTIC_DISSENT_FULL": (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5),
+}
+#: The bot's values of those constants, for fits that leave them as they are.
+BOT_RULES = {name: float(getattr(matching, name)) for name in CANDIDATE_RULES}
+#: The rules fitted in this run (``--try``).
+RULES: dict[str, tuple[float, ...]] = {}
 FEATURES = tuple(matching.CONFIDENCE_WEIGHTS)
 #: Cost per outcome, as in the matcher's module docstring.
 COST = {"right": 0.0, "suggested": 1.0, "missed": 3.0, "wrong": 8.0,
@@ -106,10 +125,9 @@ def e5(docs: list[Document], encoder: Encoder,
     return rank
 
 
-def collect(bench: Path, vectors: Path, folds: int) -> list[Query]:
+def collect(bench: Path, vectors: Path) -> list[Query]:
     glossary = load_content(Path("faq")).glossary
     queries: list[Query] = []
-    rng = random.Random(14)
     for name, folder in (("original", bench), ("new-topics", bench / "newtopics")):
         print(f"building the matcher from {folder / 'corpus.jsonl'} …", file=sys.stderr)
         docs = load_corpus(folder / "corpus.jsonl")
@@ -118,12 +136,8 @@ def collect(bench: Path, vectors: Path, folds: int) -> list[Query]:
         rows = load_queries(folder / "dev.jsonl")
         print(f"encoding {len(rows)} queries …", file=sys.stderr)
         vecs = matcher.encoder.queries([encodable(str(r["text"])) for r in rows])
-        topics = sorted({str(r["expected"]) for r in rows if r["expected"]})
-        rng.shuffle(topics)
-        fold_of = {t: i % folds for i, t in enumerate(topics)}
-        for k, (row, vec) in enumerate(zip(rows, vecs, strict=True)):
+        for row, vec in zip(rows, vecs, strict=True):
             expected = str(row["expected"]) if row["expected"] else None
-            fold = fold_of[expected] if expected else k % folds
             views, decided = {}, {}
             for share in SHARES:
                 matching.SEMANTIC_SHARE = share
@@ -133,9 +147,37 @@ def collect(bench: Path, vectors: Path, folds: int) -> list[Query]:
                                 [c.score for c in a.result.ranked])
                 decided[share] = (a.inputs, list(a.result.ranked))
             baselines = {"BM25": plain_bm25(str(row["text"])), "e5": plain_e5(vec)}
-            queries.append(Query(name, str(row["lang"]), expected, fold, views, decided,
+            queries.append(Query(name, str(row["lang"]), expected, 0, views, decided,
                                  baselines))
     return queries
+
+
+def assign_folds(queries: list[Query], folds: int, split: int = 0) -> None:
+    """Spread each corpus's topics over the folds at random (one seed per split), and its
+    off-topic queries in turn."""
+    rng = random.Random(14 + split)
+    for corpus in dict.fromkeys(q.corpus for q in queries):
+        mine = [q for q in queries if q.corpus == corpus]
+        topics = sorted({q.expected for q in mine if q.expected})
+        rng.shuffle(topics)
+        fold_of = {t: i % folds for i, t in enumerate(topics)}
+        for k, q in enumerate(mine):
+            q.fold = fold_of[q.expected] if q.expected else (k + split) % folds
+
+
+def held_out(queries: list[Query], folds: int, split: int = 0) -> list[tuple[Query, str, bool]]:
+    """Each fold's queries decided by a fit on the other folds' topics."""
+    assign_folds(queries, folds, split)
+    rows: list[tuple[Query, str, bool]] = []
+    for fold in range(folds):
+        f = fit([q for q in queries if q.fold != fold])
+        if split == 0:
+            print(f"fold {fold}: share {f.share}, answer ≥ {f.answer_at}, suggest ≥ {f.suggest_at}"
+                  + "".join(f", {name} {value}" for name, value in f.rules.items()),
+                  file=sys.stderr)
+        rows += [(q, outcome(q, f, f.prob(q)), q.views[f.share][1][:1] == [q.expected])
+                 for q in queries if q.fold == fold]
+    return rows
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -159,7 +201,12 @@ def outcome(q: Query, f: Fit, p: float) -> str:
     """What the user gets, decided by the matcher's own `decide` and `shown`."""
     inputs, ranked = q.decided[f.share]
     with_constants(f)
-    decision = matching.decide(p, inputs) if ranked else "none"
+    return result(q, f.share, matching.decide(p, inputs) if ranked else "none")
+
+
+def result(q: Query, share: float, decision: matching.Decision) -> str:
+    """The outcome of a decision on a query, as `shown` shows it."""
+    ranked = q.decided[share][1]
     shown = matching.shown(decision, ranked)
     if q.expected is None:
         return "oos_" + decision
@@ -174,6 +221,8 @@ class Fit:
     weights: np.ndarray
     answer_at: float
     suggest_at: float
+    #: The answer rule's constants (RULES) as fitted.
+    rules: dict[str, float] = field(default_factory=dict)
 
     def prob(self, q: Query) -> float:
         x = q.views[self.share][0]
@@ -193,9 +242,15 @@ def with_constants(f: Fit) -> None:
     """Set the matcher's thresholds to a fit's, so `decide` is the bot's own."""
     matching.ANSWER_CONFIDENCE = f.answer_at
     matching.SUGGEST_CONFIDENCE = f.suggest_at
+    for name, value in BOT_RULES.items():
+        setattr(matching, name, f.rules.get(name, value))
 
 
 def fit(train: list[Query]) -> Fit:
+    """The fusion share, logistic model, thresholds and answer rule (RULES) of least cost on
+    ``train``. Each query's cost is worked out once per decision (with the matcher's `shown`)
+    and whether it may be answered once per rule (with its `confirmed`), so the thresholds'
+    grid is array arithmetic; ties keep the earlier (stricter) candidate."""
     best: tuple[float, Fit] | None = None
     weight = corpus_weights(train)
     answer_grid = np.round(np.arange(0.5, 1.0, 0.05), 3)
@@ -205,15 +260,24 @@ def fit(train: list[Query]) -> Fit:
         y = np.array([q.expected is not None and q.views[share][1][:1] == [q.expected]
                       for q in train], dtype=float)
         weights = fit_logistic(x, y, weight)
-        candidate = Fit(share, weights, 1.0, 1.0)
-        probs = [candidate.prob(q) for q in train]
-        for answer_at in answer_grid:
-            for suggest_at in suggest_grid:
-                f = Fit(share, weights, float(answer_at), float(suggest_at))
-                cost = sum(w * COST[outcome(q, f, p)]
-                           for q, p, w in zip(train, probs, weight, strict=True))
-                if best is None or cost < best[0]:
-                    best = (cost, f)
+        probs = np.array([Fit(share, weights, 1.0, 1.0).prob(q) for q in train])
+        ranked = np.array([bool(q.decided[share][1]) for q in train])
+        cost = {d: np.array([COST[result(q, share, d)] for q in train]) * weight
+                for d in ("answer", "suggest", "none")}
+        for values in itertools.product(*RULES.values()):
+            rules = dict(zip(RULES, values, strict=True))
+            with_constants(Fit(share, weights, 1.0, 1.0, rules))
+            may_answer = ranked & np.array([matching.confirmed(q.decided[share][0])
+                                            for q in train])
+            for answer_at in answer_grid:
+                answer = may_answer & (probs >= answer_at)
+                for suggest_at in suggest_grid:
+                    suggest = ranked & ~answer & (probs >= suggest_at)
+                    total = float(cost["answer"] @ answer + cost["suggest"] @ suggest
+                                  + cost["none"] @ ~(answer | suggest))
+                    if best is None or total < best[0] - 1e-9:
+                        best = (total, Fit(share, weights, float(answer_at), float(suggest_at),
+                                           rules))
     assert best is not None
     return best[1]
 
@@ -278,21 +342,24 @@ def main() -> None:
     parser.add_argument("--vectors", type=Path, default=Path("data/vectors"),
                         help="entry vector cache (as NEUVO_VECTORS)")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--splits", type=int, default=1,
+                        help="also report held-out figures averaged over this many random "
+                             "splits of the topics into folds (a change that helps only one "
+                             "split is luck)")
+    parser.add_argument("--try", dest="rules", action="append", default=[],
+                        choices=sorted(CANDIDATE_RULES),
+                        help="fit this constant of the answer rule in every fold too")
     args = parser.parse_args()
-    queries = collect(args.bench, args.vectors, args.folds)
-    held_out: list[tuple[Query, str, bool]] = []
-    for fold in range(args.folds):
-        train = [q for q in queries if q.fold != fold]
-        f = fit(train)
-        print(f"fold {fold}: share {f.share}, answer ≥ {f.answer_at}, suggest ≥ {f.suggest_at}",
-              file=sys.stderr)
-        for q in queries:
-            if q.fold == fold:
-                ids = q.views[f.share][1]
-                held_out.append((q, outcome(q, f, f.prob(q)),
-                                 ids[:1] == [q.expected]))
+    RULES.update((name, CANDIDATE_RULES[name]) for name in args.rules)
+    queries = collect(args.bench, args.vectors)
     print(f"held out ({args.folds} folds over topics; each fold decided by a fit on the others)")
-    report(held_out)
+    first = held_out(queries, args.folds)
+    report(first)
+    if args.splits > 1:
+        print(f"\nheld out, mean over {args.splits} random splits of the topics into folds")
+        report(first + [row for split in range(1, args.splits)
+                        for row in held_out(queries, args.folds, split)], per_language=False)
+        assign_folds(queries, args.folds)
     print("\nacross corpora (fitted on one corpus's topics, deciding the other's): a harsher"
           " check, content written by other people")
     crossed: list[tuple[Query, str, bool]] = []
@@ -313,6 +380,8 @@ def main() -> None:
         print(f'    "{name}": {weight:.2f},')
     print("}")
     print(f"ANSWER_CONFIDENCE = {final.answer_at}\nSUGGEST_CONFIDENCE = {final.suggest_at}")
+    for name, value in final.rules.items():
+        print(f"{name} = {'math.inf' if math.isinf(value) else value}")
 
 
 if __name__ == "__main__":

@@ -137,6 +137,13 @@ ANSWER_CONFIDENCE = 0.85
 #: only in the entry's answer answered wrongly twice as often on the other corpus).
 SEMANTIC_MARGIN_MIN = 0.04
 SEMANTIC_DISSENT_MAX = 0.1
+#: Two ways to answer more, tried (benchmarks/calibrate_matching.py --try NAME fits them
+#: leaving topics out) and left off, as both also answered more wrongly or off-topic held
+#: out: with three or more words all what the entry is about, a dissent of up to this much
+#: (fitted: 0.3); and one word when the meaning singles the entry out by this much (fitted:
+#: 0.45; one homograph, "resepti" of a pancake, has far less).
+SEMANTIC_DISSENT_FULL = SEMANTIC_DISSENT_MAX
+ONE_WORD_MARGIN = math.inf
 SUGGEST_CONFIDENCE = 0.1
 SUGGEST_GAP = 0.3
 #: What `unanswered` counts as an entry being near a question at all.
@@ -582,14 +589,20 @@ def _logistic(inputs: dict[str, float]) -> float:
     return 1 / (1 + math.exp(-z))
 
 
+def confirmed(inputs: dict[str, float]) -> bool:
+    """Whether words and meaning together may make the best entry an answer (see the module
+    docstring); the confidence must be high enough as well."""
+    semantic_margin, evidence = inputs.get("semantic_margin", 0.0), inputs.get("evidence", 0.0)
+    if evidence >= EVIDENCE_ANSWER:
+        dissent = SEMANTIC_DISSENT_FULL if evidence >= 1 else SEMANTIC_DISSENT_MAX
+        return semantic_margin >= SEMANTIC_MARGIN_MIN or (
+            inputs.get("about", 0.0) >= evidence and semantic_margin >= -dissent)
+    return evidence > 0 and semantic_margin >= ONE_WORD_MARGIN
+
+
 def decide(confidence: float, inputs: dict[str, float]) -> Decision:
     """Answer, suggest or nothing (see the module docstring)."""
-    semantic_margin, evidence = inputs.get("semantic_margin", 0.0), inputs.get("evidence", 0.0)
-    confirmed = evidence >= EVIDENCE_ANSWER and (
-        semantic_margin >= SEMANTIC_MARGIN_MIN
-        or (inputs.get("about", 0.0) >= evidence
-            and semantic_margin >= -SEMANTIC_DISSENT_MAX))
-    if confidence >= ANSWER_CONFIDENCE and confirmed:
+    if confidence >= ANSWER_CONFIDENCE and confirmed(inputs):
         return "answer"
     if confidence >= SUGGEST_CONFIDENCE:
         return "suggest"
