@@ -31,3 +31,13 @@ def test_an_answer_naming_kelas_old_unemployment_benefits_says_yleistuki_replace
 def test_the_unemployment_answer_names_yleistuki_in_every_language(lang: str) -> None:
     answer = CONTENT.entries["unemployment-benefit"].texts[lang].answer.lower()
     assert NEW_BENEFIT in answer
+
+
+#: Kela pays sickness allowance to 16–67-year-olds (https://www.kela.fi/sairauspaivaraha-kenelle;
+#: review-log.md, 2026-12-07); the answer said 18–67, an adult age limit copied from other benefits.
+#: The lower age limit must be 16 in every language, written with digits as the Finnish.
+@pytest.mark.parametrize("lang", sorted(CONTENT.entries["sickness-allowance"].texts))
+def test_the_sickness_allowance_answer_gives_kelas_age_limits_16_to_67(lang: str) -> None:
+    answer = CONTENT.entries["sickness-allowance"].texts[lang].answer
+    assert "16–67" in answer
+    assert "18–67" not in answer
