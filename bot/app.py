@@ -20,12 +20,20 @@ from bot.i18n.replies import Message, escape
 from bot.knowledge.knowledge import Knowledge
 from bot.knowledge.reloader import ContentReloader
 from bot.storage.storage import MEMORY, Storage, load_or_create_key
-from bot.storage.usage import Usage
-from bot.tools.report import published
+from bot.storage.usage import ReachStats, Usage
 
 log = logging.getLogger(__name__)
 #: Validation errors put into one advisers' group message; the log has all of them.
 MAX_ERRORS_SHOWN = 15
+
+
+def _published(stats: ReachStats) -> dict[str, str]:
+    """The report's headline numbers for the advisers' /stats. The report module (and the
+    template engine it brings) is imported at the first /stats, not at start: 4 MB that a
+    bot serving users would otherwise hold all its life."""
+    from bot.tools.report import published
+
+    return published(stats)
 
 
 class Neuvo:
@@ -72,7 +80,7 @@ class Neuvo:
         if self.handoff_enabled:
             handoff = Handoff(storage, TicketStore(storage.db), usage, i18n,
                               settings.adviser_hours, settings.adviser_lang,
-                              settings.drafts_dir, native_name, published)
+                              settings.drafts_dir, native_name, _published)
         self._conversation = Conversation(knowledge, storage, i18n, usage, handoff,
                                           settings.retention_days)
         self._reloader = ContentReloader(settings.content_dir, self._swap, settings.vectors_dir)

@@ -47,9 +47,19 @@ def is_rtl(lang: str) -> bool:
     return lang in RTL_LANGUAGES
 
 
+#: Our languages' own names for themselves as CLDR has them (a test checks each against
+#: babel): the language menu, shown at every /start, then needs no locale's CLDR data,
+#: which babel keeps in memory once read (about 1.5 MB a locale, 15 MB for the nine).
+NATIVE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English", "ru": "Русский",
+                "uk": "Українська", "ar": "العربية", "fa": "فارسی", "ckb": "کوردیی ناوەندی",
+                "so": "Soomaali"}
+
+
 @cache
 def native_name(lang: str) -> str:
     """The language's own name for itself, from CLDR, capitalised as a menu item."""
+    if lang in NATIVE_NAMES:
+        return NATIVE_NAMES[lang]
     name = Locale.parse(lang).get_display_name(lang) or lang
     return name[:1].upper() + name[1:]
 

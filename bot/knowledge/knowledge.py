@@ -15,6 +15,8 @@ from bot.content.crisis import CrisisHelp, load_crisis, validate_crisis
 from bot.content.loader import validate_content
 from bot.content.yamlfile import ContentInvalid, Report
 from bot.local_guide.directory import Directory, validate_directory
+from bot.matching.e5model import return_freed_memory
+from bot.matching.embedding import shared_encoder
 from bot.matching.matcher import Matcher
 from bot.safety.detector import Detector
 
@@ -36,11 +38,19 @@ class Knowledge:
         content, directory, report = validate_all(folder)
         if content is None or directory is None:
             raise ContentInvalid(report)
+        # The model before the matcher: its load's passing copies of the weights (about 30
+        # MB) are then gone before the content's build takes its own passing memory, and
+        # the two peaks do not add up (a no-op when the model is loaded already).
+        shared_encoder().load()
         questions = [text.question for entry in content.entries.values()
                      for text in entry.texts.values()]
         matcher = Matcher.from_content(content, vectors_dir)
-        return cls(content, matcher, directory, load_crisis(folder),
-                   Detector(matcher.query_vector, questions, vectors_dir))
+        knowledge = cls(content, matcher, directory, load_crisis(folder),
+                        Detector(matcher.query_vector, questions, vectors_dir))
+        # The build's temporaries (every text's analysis, the vector store's read) are
+        # freed by now; without this glibc keeps their pages for the process's life.
+        return_freed_memory()
+        return knowledge
 
 
 def validate_all(folder: Path) -> tuple[ContentSet | None, Directory | None, Report]:

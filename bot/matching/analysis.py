@@ -42,7 +42,7 @@ TYPO_MIN_LENGTH = 6
 #: Question words remembered with their repair and stem. People's words repeat (Kela,
 #: oleskelulupa, how, where…), and repairing an unknown word means fuzzy-comparing it with
 #: hundreds of known ones; a few MB bound the memory whatever people type.
-WORD_CACHE = 50_000
+WORD_CACHE = 8192
 
 _SNOWBALL = {
     "fi": "finnish",

@@ -300,10 +300,10 @@ class E5:
         self._session = ort.InferenceSession(graph.read_bytes(), options,
                                              providers=["CPUExecutionProvider"])
         del names, values, options
-        _return_freed_memory()
+        return_freed_memory()
         # Built after the session, so that the two loads' passing memory does not add up.
         self.tokenizer = Tokenizer(weights)
-        _return_freed_memory()
+        return_freed_memory()
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str], *, query: bool) -> Vectors:
@@ -327,10 +327,12 @@ class E5:
         return vector
 
 
-def _return_freed_memory() -> None:
-    """Loading copies the weights three times (the conversion, onnxruntime's copy, its packed
-    form); glibc keeps the freed copies' pages for later use, which here means for the
-    process's whole life: about 30 MB. Other C libraries return memory in their own way."""
+def return_freed_memory() -> None:
+    """Hand freed memory back to the system. glibc keeps the pages of freed memory for later
+    use, which after a one-off load means for the process's whole life: the model's load
+    copies the weights three times (the conversion, onnxruntime's copy, its packed form),
+    about 30 MB, and a content load leaves as much of passing analysis behind. Other C
+    libraries return memory in their own way."""
     try:
         libc = ctypes.CDLL("libc.so.6")
     except OSError:

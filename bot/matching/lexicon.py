@@ -226,7 +226,7 @@ def token_keys(token: str) -> tuple[str, ...]:
 
 
 #: Distinct words whose concept hits one finder remembers.
-WORD_CACHE_SIZE = 200_000
+WORD_CACHE_SIZE = 8192
 
 
 class ConceptFinder:

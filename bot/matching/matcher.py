@@ -334,10 +334,13 @@ class Matcher:
         langs = np.array([lang for _, lang in rows])
         #: Taken off every query: what all languages share (see the module docstring).
         self._mean = _blend(raw, every)
-        offsets = np.empty_like(raw)
+        # In place: each language's mean comes from its own rows, which nothing else reads,
+        # and a copy of every vector per step would be the largest memory of a content load.
         for lang in set(langs):
-            offsets[langs == lang] = _blend(raw[langs == lang], sampled.get(lang, every))
-        self._vectors = _unit(raw - offsets)
+            rows_of = langs == lang
+            raw[rows_of] -= _blend(raw[rows_of], sampled.get(lang, every))
+        raw /= np.maximum(np.linalg.norm(raw, axis=1, keepdims=True), 1e-9)
+        self._vectors = raw
         sizes = np.array([len(group) for group in texts_of])
         #: Where each entry's rows start in ``_vectors`` (for np.maximum.reduceat).
         self._starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.intp)

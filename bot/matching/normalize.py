@@ -109,7 +109,7 @@ def _strip_latin_marks(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=8192)
 def fold_word(word: str) -> str:
     """Fold one cleaned word to its matching key, according to its script."""
     word = word.translate(_DIGITS)

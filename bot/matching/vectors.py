@@ -46,36 +46,41 @@ def cached(encoder: Encoder, texts: Sequence[str], folder: Path | None,
     if folder is None or not texts:
         return encode(texts)
     path = folder / f"{MODEL_TAG}-{kind}.npz"
-    stored = _read(path)
+    stored, row_of = _read(path)
     keys = [text_key(t, kind) for t in texts]
-    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in stored}.items())
+    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in row_of}.items())
     if missing:
         fresh = encode([t for _, t in missing])
-        stored.update((k, v) for (k, _), v in zip(missing, fresh, strict=True))
-        _write(path, stored)
-    return np.stack([stored[k] for k in keys])
+        for k, _ in missing:
+            row_of[k] = len(row_of)
+        stored = np.concatenate([stored, fresh.astype(np.float32)]) if len(stored) else fresh
+        _write(path, list(row_of), stored)
+    # One gather, no per-row objects: at a content load this is most of its passing memory.
+    return stored[[row_of[k] for k in keys]]
 
 
-def _read(path: Path) -> dict[str, Vectors]:
-    """Stored vectors by key; a missing or damaged file is an empty cache."""
+def _read(path: Path) -> tuple[Vectors, dict[str, int]]:
+    """Stored vectors and the row of each key; a missing or damaged file is an empty cache."""
     try:
         with np.load(path) as data:
-            return dict(zip((str(k) for k in data["keys"]), data["vectors"], strict=True))
+            keys, vectors = data["keys"], data["vectors"]
+            if len(keys) != len(vectors):
+                raise ValueError(f"{len(keys)} keys for {len(vectors)} vectors")
+            return vectors, {str(k): i for i, k in enumerate(keys)}
     except FileNotFoundError:
-        return {}
+        pass
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         log.warning("ignoring unreadable vector cache %s: %s", path, exc)
-        return {}
+    return np.zeros((0, 0), np.float32), {}
 
 
-def _write(path: Path, stored: dict[str, Vectors]) -> None:
+def _write(path: Path, keys: list[str], vectors: Vectors) -> None:
     """Write atomically, so a crash or a second process never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".vectors-", suffix=".npz")
     try:
         with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, keys=np.array(list(stored)),
-                     vectors=np.stack(list(stored.values())).astype(np.float32))
+            np.savez(handle, keys=np.array(keys), vectors=vectors.astype(np.float32, copy=False))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

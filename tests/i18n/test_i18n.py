@@ -6,11 +6,12 @@ import datetime as dt
 import re
 
 import pytest
+from babel import Locale
 from babel.messages.pofile import read_po
 
 from bot.i18n import texts
 from bot.i18n.catalogs import I18n
-from bot.i18n.languages import LANGUAGES, native_name, normalise_code
+from bot.i18n.languages import LANGUAGES, NATIVE_NAMES, native_name, normalise_code
 from tests.paths import LOCALES
 
 MESSAGES = sorted(v for k, v in vars(texts).items() if k.isupper() and isinstance(v, str))
@@ -48,6 +49,13 @@ def test_language_names_are_native() -> None:
     assert native_name("ru") == "Русский"
     assert native_name("ar") == "العربية"
     assert native_name("so") == "Soomaali"
+    assert native_name("de") == "Deutsch"  # not one of ours: from CLDR
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_our_language_names_are_cldrs(lang: str) -> None:
+    cldr = Locale.parse(lang).get_display_name(lang)
+    assert NATIVE_NAMES[lang] == cldr[:1].upper() + cldr[1:]
 
 
 @pytest.mark.parametrize(
