@@ -41,3 +41,22 @@ def test_the_sickness_allowance_answer_gives_kelas_age_limits_16_to_67(lang: str
     answer = CONTENT.entries["sickness-allowance"].texts[lang].answer
     assert "16–67" in answer
     assert "18–67" not in answer
+
+
+#: Basic banking services are a basic payment account, its payment card *and online banking
+#: codes* for every consumer living legally in the EEA (FIN-FSA:
+#: https://www.finanssivalvonta.fi/tiedotteet-ja-julkaisut/blogit/2025/pankkitili-ei-ole-vain-tilinumero-vaan-avain-taloudelliseen-osallisuuteen;
+#: review-log.md, 2026-12-07). The answer listed only the account, the card and payments, so
+#: a person refused codes could not tell that the codes are part of that right.
+BANK_CODES = {
+    "fi": "pankkitunnukset", "en": "online banking codes", "sv": "nätbankskoder",
+    "ru": "банковские коды", "uk": "банківські коди", "ar": "رموز البنك",
+    "fa": "کدهای بانکی", "ckb": "کۆدەکانی بانک", "so": "koodhadhka bangiga",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(CONTENT.entries["bank-account"].texts))
+def test_the_basic_banking_services_sentence_includes_online_banking_codes(lang: str) -> None:
+    answer = CONTENT.entries["bank-account"].texts[lang].answer
+    first_sentence = answer.strip().splitlines()[0]
+    assert BANK_CODES[lang] in first_sentence
