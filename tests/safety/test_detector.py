@@ -193,3 +193,77 @@ def test_patterns_use_no_upper_case_escapes() -> None:
 ])
 def test_touch_or_smoke_alone_is_no_pattern_crisis(text: str) -> None:
     assert _by_pattern(fold(text), False, False, False) is None
+
+
+# The ninth crisis probe (messages written for it, nine languages, a third in Latin letters):
+# crises it found missed or given the wrong card (a friend who took pills and "wont wake
+# up" needs 112, not the suicide card), and ordinary messages a crisis pattern took.
+NINTH_PROBE_CRISES = [
+    ("smell gas in the stairwell really strong, kids at home", "emergency"),
+    ("my friend took a bunch of pills at the party and wont wake up", "emergency"),
+    ("my brother cant speak right and his arm is weak all of a sudden", "emergency"),
+    ("they said if i talk to anyone my family back home will get hurt", "exploitation"),
+    ("rappukäytävässä haisee kaasu tosi pahasti", "emergency"),
+    ("isä kaatui tikkailta eikä liiku", "emergency"),
+    ("veljet sanoo että mä häpäisin suvun ja ne rankaisee mua", "violence"),
+    ("pillerit on tossa edessä", "suicide"),
+    ("han gick genom isen på sjön", "emergency"),
+    ("jag har köpt ett rep", "suicide"),
+    ("chefen har mitt id-kort och säger att polisen tar mig om jag går", "exploitation"),
+    ("сын пропал, уже 3 часа не можем найти", "emergency"),
+    ("соседа ударило током, он лежит", "emergency"),
+    ("ne mogu bolshe, hochu umeret", "suicide"),
+    ("у під'їзді дуже смердить газом", "emergency"),
+    ("cholovik mene b'ye i pohrozhuye vbyty", "violence"),
+    ("dopomozhit, dytyna ne dykhaye", "emergency"),
+    ("بنتي شربت كلور او سائل جلي", "emergency"),
+    ("jawzi 3am yhadedni bel sekkin", "violence"),
+    ("اشتريت حبل وخلص قررت", "suicide"),
+    ("صورت بابام یه طرفش افتاده و نمیتونه درست حرف بزنه", "emergency"),
+    ("mano az pelle hol dad", "violence"),
+    ("bacham sefidkonande khorde", "emergency"),
+    ("خوێن ناوەستێت", "emergency"),
+    ("پەتم کڕیوە، بڕیارم داوە", "suicide"),
+    ("merdakam lem adat u hereshay kushtnm le dakat", "violence"),
+    ("jaranjarada ayuu iga riixay", "violence"),
+    ("xarig ayaan iibsaday, waan go'aansaday", "suicide"),
+    ("saaxiibkay kiniin badan ayuu qaatay mana soo kacayo", "emergency"),
+    ("im standing on the roof of my building right now", "suicide"),
+    ("söin rotanmyrkkyä", "suicide"),
+    ("en man med pistol i köpcentret", "emergency"),
+    ("вони забирають мою банківську картку щомісяця", "exploitation"),
+    ("fi wa7ad l7a2ni kel lele 3al beit", "violence"),
+    ("marg moosh khordam", "suicide"),
+    ("nin ayaa habeen kasta guriga ilaa i raaca", "violence"),
+]
+
+NINTH_PROBE_LOOKALIKES = [
+    # Fire insurance and fire alarms, a copy of a passport, a stroke last year, being
+    # "killed" by overtime, an employer who owes holiday pay, drowning in papers, a
+    # threat to evict: everyday questions, whatever the encoder makes of them.
+    "how much is fire insurance for a rented flat",
+    "my employer keeps a copy of my passport, is that normal",
+    "isä sai aivoinfarktin viime vuonna, saako kuntoutusta",
+    "pomo tappaa mut näillä ylitöillä",
+    "työnantaja on velkaa lomarahat",
+    "jag drunknar i papper från Migri, vem hjälper mig",
+    "får arbetsgivaren ha en kopia av mitt pass",
+    "пожарная сигнализация пищит, кто меняет батарейку",
+    "у отца был инсульт в прошлом году, есть реабилитация?",
+    "скільки коштує страхування від пожежі",
+    "جهاز انذار الحريق عم يزمر",
+    "صاحب البيت عم يهددني يطردني",
+    "کارفرما کپی پاسپورتمو خواسته، عادیه؟",
+    "بیمەی ئاگر بۆ خانووی کرێ چەندە",
+    "خاوەن کار کۆپی پاسپۆرتەکەمی دەوێت، ئاساییە؟",
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), NINTH_PROBE_CRISES)
+def test_ninth_probe_crises_get_the_right_card(text: str, kind: str) -> None:
+    assert route(text).crisis == kind
+
+
+@pytest.mark.parametrize("text", NINTH_PROBE_LOOKALIKES)
+def test_ninth_probe_lookalikes_are_no_pattern_crisis(text: str) -> None:
+    assert _by_pattern(fold(text), False, False, False) is None
