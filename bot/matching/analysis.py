@@ -31,7 +31,7 @@ from cachetools import LRUCache
 from rapidfuzz import fuzz, process
 
 from bot.matching.lexicon import ConceptFinder, Pattern
-from bot.matching.normalize import script_of, tokens
+from bot.matching.normalize import fold_word, script_of, tokens
 
 #: Stems are cut to this many letters: long enough to keep words apart, short enough that
 #: case endings and compound tails the stemmer leaves do not matter.
@@ -190,6 +190,14 @@ class Analyzer:
         for text in texts:
             self._known.update(t for t in tokens(text) if t not in self._stop)
         self._rebuild_buckets()
+
+    def forget_words(self) -> None:
+        """Empty the word caches that analysing a whole content set filled. Its words are
+        not the questions' words, and once they are freed the space holds what questions
+        need (a few MB of small objects that would otherwise stay beside it)."""
+        self.finder.forget_words()
+        stem.cache_clear()
+        fold_word.cache_clear()
 
     def _rebuild_buckets(self) -> None:
         buckets: dict[tuple[str, int], list[str]] = defaultdict(list)

@@ -249,6 +249,10 @@ class ConceptFinder:
         # Words repeat across entries and queries; their hits never change for one finder.
         self._word_hits = lru_cache(maxsize=WORD_CACHE_SIZE)(self._find_word_hits)
 
+    def forget_words(self) -> None:
+        """Empty the word cache (see `Analyzer.forget_words`)."""
+        self._word_hits.cache_clear()
+
     def _key_hits(self, key: str) -> set[tuple[int, int]]:
         hits: set[tuple[int, int]] = set()
         hits.update(self._exact.get(key, ()))

@@ -314,6 +314,7 @@ class Matcher:
         self._encoder = encoder or shared_encoder()
         self._vectors_dir = vectors_dir
         self._build_semantic(docs, index_of, vectors_dir)
+        self._analyzer.forget_words()
 
     def _build_semantic(
         self, docs: Sequence[Document], index_of: dict[str, int], vectors_dir: Path | None

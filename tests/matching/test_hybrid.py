@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from bot.matching import matcher
+from bot.matching.analysis import stem
 from bot.matching.langid import LANGUAGES, samples
 from bot.matching.matcher import Document, Matcher
+from bot.matching.normalize import fold_word
 from tests.matching.counting import CountingEncoder
 from tests.paths import VECTORS
 
@@ -72,6 +74,16 @@ def test_deleted_or_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
     encoder.passages_in.clear()
     matcher = Matcher([BEES, CHOIR], encoder=encoder, vectors_dir=tmp_path)
     assert len(encoder.passages_in) == 6 + len(SAMPLES)
+    assert matcher.match("mehiläispesät").ranked[0].id == "beekeeping"
+
+
+def test_a_build_leaves_the_word_caches_to_questions(tmp_path: Path) -> None:
+    """The content's words filled the caches during the build; they are emptied after it,
+    so that their memory holds what questions need instead."""
+    matcher = Matcher([BEES, CHOIR], encoder=CountingEncoder(), vectors_dir=tmp_path)
+    assert fold_word.cache_info().currsize == 0
+    assert stem.cache_info().currsize == 0
+    assert matcher._analyzer.finder._word_hits.cache_info().currsize == 0
     assert matcher.match("mehiläispesät").ranked[0].id == "beekeeping"
 
 
