@@ -118,7 +118,9 @@ async def test_broken_content_in_running_bot(standin: BotApiStandIn, tmp_path: P
     try:
         break_file(content)
         standin.push_message(9, "/reload", chat_type="supergroup", chat_id=ADVISERS)
-        [report] = await standin.wait_for("sendMessage", chat_id=ADVISERS)
+        # A reload reads and checks all content: on a busy 2-core machine that took more than
+        # the default 10 s to fail, so these waits allow a minute (they end at the reply).
+        [report] = await standin.wait_for("sendMessage", chat_id=ADVISERS, timeout=60)
         assert "entries/tax-card.yaml:2" in report.params["text"]
         assert "unknown topic" in report.params["text"]
         standin.push_message(5, KELA, language_code="fi")
@@ -129,7 +131,7 @@ async def test_broken_content_in_running_bot(standin: BotApiStandIn, tmp_path: P
         path.write_text(path.read_text(encoding="utf-8").replace("topic: mony", "topic: money"),
                         encoding="utf-8")
         standin.push_message(9, "/reload", chat_type="supergroup", chat_id=ADVISERS)
-        reports = await standin.wait_for("sendMessage", count=2, chat_id=ADVISERS)
+        reports = await standin.wait_for("sendMessage", count=2, chat_id=ADVISERS, timeout=60)
         live = len(list((content / "entries").glob("*.yaml")))  # the entries that are live now
         assert f"{live} questions" in reports[-1].params["text"]
     finally:
