@@ -235,6 +235,9 @@ NINTH_PROBE_CRISES = [
     ("fi wa7ad l7a2ni kel lele 3al beit", "violence"),
     ("marg moosh khordam", "suicide"),
     ("nin ayaa habeen kasta guriga ilaa i raaca", "violence"),
+    ("my brothers threaten to kill me for the family honour", "violence"),
+    ("honour killing, my uncle said I am next", "violence"),
+    ("my daughter went missing at the shopping centre", "emergency"),
 ]
 
 NINTH_PROBE_LOOKALIKES = [
@@ -256,6 +259,10 @@ NINTH_PROBE_LOOKALIKES = [
     "کارفرما کپی پاسپورتمو خواسته، عادیه؟",
     "بیمەی ئاگر بۆ خانووی کرێ چەندە",
     "خاوەن کار کۆپی پاسپۆرتەکەمی دەوێت، ئاساییە؟",
+    # "Honour" alone, and a child missing school (the lead's review, not a probe).
+    "how do I get an honour certificate for my volunteer work",
+    "my friend Sharaf can translate for me at Kela",
+    "my son is missing school because he is ill, who do I tell",
 ]
 
 
