@@ -50,10 +50,10 @@ def cached(encoder: Encoder, texts: Sequence[str], folder: Path | None,
     keys = [text_key(t, kind) for t in texts]
     missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in row_of}.items())
     if missing:
-        fresh = encode([t for _, t in missing])
+        fresh = encode([t for _, t in missing]).astype(np.float32, copy=False)
         for k, _ in missing:
             row_of[k] = len(row_of)
-        stored = np.concatenate([stored, fresh.astype(np.float32)]) if len(stored) else fresh
+        stored = np.concatenate([stored, fresh]) if len(stored) else fresh
         _write(path, list(row_of), stored)
     # One gather, no per-row objects: at a content load this is most of its passing memory.
     return stored[[row_of[k] for k in keys]]
@@ -80,7 +80,7 @@ def _write(path: Path, keys: list[str], vectors: Vectors) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".vectors-", suffix=".npz")
     try:
         with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, keys=np.array(keys), vectors=vectors.astype(np.float32, copy=False))
+            np.savez(handle, keys=np.array(keys), vectors=vectors)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -91,6 +91,10 @@ def _sections(path: Path) -> dict[str, list[str]]:
     return sections
 
 
+#: A cue shorter than this says too little to be worth checking.
+MIN_CUE = 3
+
+
 @dataclass(frozen=True)
 class _Section:
     """One section's patterns. A message is searched with a pattern only when it holds one of
@@ -129,10 +133,6 @@ class _Section:
                     cued.add(number)
         return (any(self.patterns[number].search(text) for number in sorted(cued))
                 or (self.always is not None and self.always.search(text) is not None))
-
-
-#: A cue shorter than this says too little to be worth checking.
-MIN_CUE = 3
 
 
 def _cues(pattern: str) -> set[str] | None:

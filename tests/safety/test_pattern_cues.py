@@ -10,6 +10,7 @@ import pytest
 from bot.safety import detector
 from bot.safety.detector import _cues, _patterns, _sections
 from tests.conftest import bundled_knowledge
+from tests.paths import ROOT
 
 
 @pytest.mark.parametrize(
@@ -37,7 +38,7 @@ def _texts() -> list[str]:
              for line in (text.question, *text.alternates)]
     # Crisis messages of the safety tests, so that every section has matches too.
     for module in ("test_detector", "test_hubs"):
-        source = (detector.DATA.parents[2] / "tests" / "safety" / f"{module}.py").read_text()
+        source = (ROOT / "tests" / "safety" / f"{module}.py").read_text(encoding="utf-8")
         texts += re.findall(r'"([^"\n]{8,})"', source)
     return texts
 
