@@ -27,6 +27,7 @@ def _queries(n: int, seed: int = 1) -> list[calibration.Query]:
             inputs["score"] = 4 * score
             inputs["evidence"] = rng.choice((0.0, 1 / 3, 2 / 3, 1.0))
             inputs["about"] = rng.choice((0.0, inputs["evidence"]))
+            inputs["passage_margin"] = rng.uniform(-0.5, 0.5)
             ids = rng.sample(IDS, 4)
             if expected in ids and rng.random() < score:
                 ids.remove(expected)
@@ -48,7 +49,7 @@ def constants(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(calibration, "RULES", {})
 
 
-@pytest.mark.parametrize("rules", [(), ("ONE_WORD_MARGIN",)])
+@pytest.mark.parametrize("rules", [(), ("ONE_WORD_MARGIN",), ("PASSAGE_MARGIN_MIN",)])
 @pytest.mark.usefixtures("constants")
 def test_the_fit_has_the_least_cost_of_the_bot_s_own_decisions(rules: tuple[str, ...]) -> None:
     calibration.RULES.update((name, calibration.CANDIDATE_RULES[name]) for name in rules)
