@@ -209,7 +209,11 @@ class BotApiStandIn:
     async def _params(self, request: web.Request) -> dict[str, Any]:
         if request.content_type == "application/json":
             data = await request.json()
-            return dict(data) if isinstance(data, dict) else {}
+            if not isinstance(data, dict):
+                return {}
+            # Telegram takes an id as a JSON number or as a string of one.
+            return {key: int(value) if key in _INT_FIELDS and isinstance(value, str)
+                    and value.lstrip("-").isdigit() else value for key, value in data.items()}
         form = await request.post()
         params: dict[str, Any] = {}
         for key, value in form.items():

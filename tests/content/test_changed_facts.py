@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.content.facts import facts
 from bot.content.loader import load_content
 from tests.paths import FAQ
 
@@ -60,3 +61,36 @@ def test_the_basic_banking_services_sentence_includes_online_banking_codes(lang:
     answer = CONTENT.entries["bank-account"].texts[lang].answer
     first_sentence = answer.strip().splitlines()[0]
     assert BANK_CODES[lang] in first_sentence
+
+
+#: The Citizenship Act changes at the beginning of 2027 and a citizenship test follows (the
+#: President approved the amendments on 16.6.2026:
+#: https://valtioneuvosto.fi/en/-/1410869/citizenship-test-to-be-introduced-in-early-2027;
+#: review-log.md, 2026-12-07). An answer listing only the requirements of 2026 is silently
+#: incomplete from New Year on, so every language names the test and the year.
+CITIZENSHIP_TEST = {
+    "fi": "kansalaisuuskoe", "en": "citizenship test", "sv": "medborgarskapsprov",
+    "ru": "kansalaisuuskoe", "uk": "kansalaisuuskoe", "ar": "kansalaisuuskoe",
+    "fa": "kansalaisuuskoe", "ckb": "kansalaisuuskoe", "so": "kansalaisuuskoe",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(CONTENT.entries["citizenship"].texts))
+def test_the_citizenship_answer_names_the_citizenship_test_of_2027(lang: str) -> None:
+    answer = CONTENT.entries["citizenship"].texts[lang].answer
+    line = next((line for line in answer.splitlines() if CITIZENSHIP_TEST[lang] in line), "")
+    assert "2027" in facts(line).numbers
+
+
+#: Temporary protection is decided until 4.3.2027 (Council decision of 15.7.2025); no decision
+#: about the time after it was found (review-log.md, 2026-12-07). "It continues until 4.3.2027"
+#: alone reads as "it has ended" after that day, so the answer must also say where to see
+#: whether it continues after 4.3.2027: one line with both migri.fi and the date.
+@pytest.mark.parametrize("lang", sorted(CONTENT.entries["temporary-protection-extension"].texts))
+def test_the_temporary_protection_answer_says_where_to_see_whether_it_continues_after_2027(
+    lang: str,
+) -> None:
+    answer = CONTENT.entries["temporary-protection-extension"].texts[lang].answer
+    lines = [facts(line) for line in answer.splitlines()]
+    assert any("migri.fi" in found.addresses and {"4", "2027"} <= found.numbers
+               for found in lines)

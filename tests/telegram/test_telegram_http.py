@@ -13,7 +13,7 @@ from typing import Any
 import certifi
 import pytest
 from aiohttp import web
-from telegram import InputFile
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
@@ -28,12 +28,15 @@ async def server() -> AsyncIterator[tuple[str, list[dict[str, Any]]]]:
     async def handle(request: web.Request) -> web.Response:
         if request.match_info["method"] == "slow":
             await asyncio.sleep(0.6)
-        form = await request.post()
-        seen.append({
-            "user_agent": request.headers.get("User-Agent", ""),
-            **{key: value if isinstance(value, str) else value.file.read()
-               for key, value in form.items()},
-        })
+        fields: dict[str, Any]
+        if request.content_type == "application/json":
+            fields = {"json": await request.json()}
+        else:
+            form = await request.post()
+            fields = {key: value if isinstance(value, str) else value.file.read()
+                      for key, value in form.items()}
+        seen.append({"user_agent": request.headers.get("User-Agent", ""),
+                     "content_type": request.content_type, **fields})
         return web.json_response({"ok": True, "result": True})
 
     app = web.Application()
@@ -51,18 +54,26 @@ def _data(**params: object) -> RequestData:
     return RequestData([RequestParameter.from_input(k, v) for k, v in params.items()])
 
 
-async def test_form_fields_and_files(server: tuple[str, list[dict[str, Any]]]) -> None:
+async def test_json_without_files_and_multipart_with(
+        server: tuple[str, list[dict[str, Any]]]) -> None:
     base, seen = server
     request = AiohttpRequest(4)
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Kela", callback_data="fi:kela")]])
     async with request:
-        status, body = await request.do_request(f"{base}/sendMessage", "POST",
-                                                _data(chat_id=7, text="hei ä <b>"))
+        status, body = await request.do_request(
+            f"{base}/sendMessage", "POST",
+            _data(chat_id=7, text="hei ä <b>", reply_markup=keyboard))
         assert (status, body) == (200, b'{"ok": true, "result": true}')
         document = InputFile(io.BytesIO(b"%PDF-1.4 tiny"), filename="lomake.pdf")
         await request.do_request(f"{base}/sendDocument", "POST",
                                  _data(chat_id=7, document=document))
-    assert seen[0]["chat_id"] == "7" and seen[0]["text"] == "hei ä <b>"
+    # The Bot API's JSON: numbers as numbers, objects as objects (not JSON in a string).
+    assert seen[0]["content_type"] == "application/json"
+    assert seen[0]["json"] == {
+        "chat_id": 7, "text": "hei ä <b>",
+        "reply_markup": {"inline_keyboard": [[{"text": "Kela", "callback_data": "fi:kela"}]]}}
     assert seen[0]["user_agent"].startswith("python-telegram-bot")
+    assert seen[1]["content_type"] == "multipart/form-data"
     assert seen[1]["chat_id"] == "7"
     assert b"%PDF-1.4 tiny" in seen[1].values()
 
