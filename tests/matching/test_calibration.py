@@ -97,3 +97,16 @@ def test_a_fit_without_a_rule_decides_with_the_bot_s_value_of_it() -> None:
     assert matcher.ONE_WORD_MARGIN == 0.2
     calibration.with_constants(calibration.Fit(tried.share, tried.weights, 0.9, 0.1))
     assert math.isinf(matcher.ONE_WORD_MARGIN)
+
+
+def test_per_split_figures_count_each_corpus_alone() -> None:
+    queries = _queries(40)
+    outcomes = ("right", "wrong", "suggested", "oos_answer", "oos_none")
+    rows = [(q, "oos_answer" if q.expected is None else outcomes[k % 3], False)
+            for k, q in enumerate(queries)]
+    for corpus in ("original", "new-topics"):
+        answerable = [r for r in rows if r[0].corpus == corpus and r[0].expected is not None]
+        correct, wrong, oos = calibration.figures(rows, corpus)
+        assert correct == sum(r[1] == "right" for r in answerable) / len(answerable)
+        assert wrong == sum(r[1] == "wrong" for r in answerable) / len(answerable)
+        assert oos == 1.0
