@@ -3,7 +3,7 @@
 Not a test. Run from the repository root:
 
     .venv/bin/python benchmarks/calibrate_matching.py [--bench ../shared/bench] [--folds 5]
-        [--splits 16] [--try ONE_WORD_MARGIN]
+        [--splits 16] [--try ONE_WORD_MARGIN] [--input passage_agree] [--passage-share 0.1]
 
 Why: a decision fitted on the queries it is scored on measures how well it remembers them,
 not how it will do on the entries advisers write next month. So the topics of both benchmark
@@ -15,10 +15,11 @@ held-out decisions, per corpus and per language. One split of the topics into fo
 too (a fold's fit can tip between two fusion shares), so ``--splits`` repeats it with other
 random splits and reports the mean: compare a change with and without it over the same
 splits. ``--try`` fits a constant of the answer rule in each fold as well (the way to weigh
-a new rule: fitted on some topics, scored on others). Then a harsher check: the decision fitted on
-one corpus alone decides the other (content written by other people, as advisers' next
-entries will be). Last, the fit on all topics is printed as the constants to paste into
-``bot/matching/matcher.py``.
+a new rule: fitted on some topics, scored on others); ``--input`` adds a candidate input
+to the logistic model and ``--passage-share`` fusions that give the passage signal a share.
+Then a harsher check: the decision fitted on one corpus alone decides the other (content
+written by other people, as advisers' next entries will be). Last, the fit on all topics is
+printed as the constants to paste into ``bot/matching/matcher.py``.
 
 Only the decision is fitted here; the lexicon, the glossary and the content are never
 touched, and no query text goes anywhere but into the matcher.
