@@ -164,6 +164,11 @@ class Analysis:
     #: still one word.
     sources: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
+    def features(self) -> set[str]:
+        """What the matcher indexes and looks up: word (``w:``) and concept (``c:``)
+        features."""
+        return {"w:" + w for w in self.words} | {"c:" + c for c in self.concepts}
+
 
 class Analyzer:
     """Text → :class:`Analysis`, with spelling repair against a known vocabulary."""
@@ -187,9 +192,16 @@ class Analyzer:
 
     def learn(self, texts: Iterable[str]) -> None:
         """Add the words of these texts to the vocabulary that misspellings are repaired to."""
-        for text in texts:
-            self._known.update(t for t in tokens(text) if t not in self._stop)
+        self.learn_words(word for text in texts for word in self.vocabulary(text))
+
+    def learn_words(self, words: Iterable[str]) -> None:
+        """:meth:`learn` from words :meth:`vocabulary` gave (which a cache may hold)."""
+        self._known.update(words)
         self._rebuild_buckets()
+
+    def vocabulary(self, text: str) -> tuple[str, ...]:
+        """The words of a text that a misspelling may be repaired to."""
+        return tuple(t for t in tokens(text) if t not in self._stop)
 
     def forget_words(self) -> None:
         """Empty the word caches that analysing a whole content set filled. Its words are

@@ -108,7 +108,8 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.content.model import ContentSet, GlossaryTerm
-from bot.matching.analysis import Analysis, Analyzer
+from bot.matching.analysed import analysed
+from bot.matching.analysis import Analyzer
 from bot.matching.embedding import Encoder, Vectors, shared_encoder
 from bot.matching.langid import LANGUAGES, detect_language, load_models, samples
 from bot.matching.lexicon import ConceptFinder, builtin_patterns, glossary_patterns
@@ -265,8 +266,12 @@ class _Scored:
     confidence: float
 
 
-def _features(analysis: Analysis) -> set[str]:
-    return {"w:" + w for w in analysis.words} | {"c:" + c for c in analysis.concepts}
+def _asking(doc: Document) -> list[str]:
+    """A document's ways of asking: its question, alternates and keywords (as one text)."""
+    asking = [doc.question, *doc.alternates]
+    if doc.keywords:
+        asking.append(" ".join(doc.keywords))
+    return asking
 
 
 class Matcher:
@@ -291,9 +296,11 @@ class Matcher:
         lexicon = builtin_patterns()
         extra = glossary_patterns(glossary, ConceptFinder(lexicon))
         self._analyzer = Analyzer([*lexicon, *extra])
-        self._analyzer.learn(
-            text for d in docs for text in (d.question, *d.alternates, *d.keywords, d.answer)
-        )
+        # Every way of asking (the keywords as one) and every answer, in document order.
+        texts = [(text, d.lang) for d in docs for text in (*_asking(d), d.answer)]
+        analyses = analysed(self._analyzer, extra, texts, vectors_dir)
+        self._analyzer.learn_words(word for a in analyses for word in a.vocabulary)
+        found = iter(analyses)
         self._ids: list[str] = []
         index_of: dict[str, int] = {}
         per_doc: list[list[dict[str, float]]] = []
@@ -304,11 +311,8 @@ class Matcher:
                 self._ids.append(doc.id)
                 per_doc.append([])
             idx = index_of[doc.id]
-            asking = [doc.question, *doc.alternates]
-            if doc.keywords:
-                asking.append(" ".join(doc.keywords))
-            features = [_features(self._analyzer.analyse(text, doc.lang)) for text in asking]
-            answer = _features(self._analyzer.analyse(doc.answer, doc.lang))
+            features = [set(next(found).features) for _ in _asking(doc)]
+            answer = set(next(found).features)
             per_doc[idx].append(_doc_weights(features, answer))
             asked.extend((idx, f) for f in features if f)
         weights = [_entry_weights(doc_weights) for doc_weights in per_doc]
@@ -447,7 +451,7 @@ class Matcher:
     def _views(self, text: str, lang: str) -> _Views:
         """Both lexical views of how well each entry fits the text (see module doc)."""
         analysis = self._analyzer.analyse(text, lang, query=True)
-        features = _features(analysis)
+        features = analysis.features()
         weights = {f: self._weight(f) for f in features if f in self._idf}
         # What the content never mentions still counts: a question about student loans must
         # not become a confident match for the bank account entry.
