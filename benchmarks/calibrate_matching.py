@@ -3,7 +3,7 @@
 Not a test. Run from the repository root:
 
     .venv/bin/python benchmarks/calibrate_matching.py [--bench ../shared/bench] [--folds 5]
-        [--splits 16] [--try ONE_WORD_MARGIN]
+        [--splits 16] [--try ONE_WORD_MARGIN] [--input passage_agree] [--passage-share 0.1]
 
 Why: a decision fitted on the queries it is scored on measures how well it remembers them,
 not how it will do on the entries advisers write next month. So the topics of both benchmark
@@ -15,10 +15,11 @@ held-out decisions, per corpus and per language. One split of the topics into fo
 too (a fold's fit can tip between two fusion shares), so ``--splits`` repeats it with other
 random splits and reports the mean: compare a change with and without it over the same
 splits. ``--try`` fits a constant of the answer rule in each fold as well (the way to weigh
-a new rule: fitted on some topics, scored on others). Then a harsher check: the decision fitted on
-one corpus alone decides the other (content written by other people, as advisers' next
-entries will be). Last, the fit on all topics is printed as the constants to paste into
-``bot/matching/matcher.py``.
+a new rule: fitted on some topics, scored on others); ``--input`` adds a candidate input
+to the logistic model and ``--passage-share`` fusions that give the passage signal a share.
+Then a harsher check: the decision fitted on one corpus alone decides the other (content
+written by other people, as advisers' next entries will be). Last, the fit on all topics is
+printed as the constants to paste into ``bot/matching/matcher.py``.
 
 Only the decision is fitted here; the lexicon, the glossary and the content are never
 touched, and no query text goes anywhere but into the matcher.
@@ -48,7 +49,9 @@ from bot.matching.normalize import tokens
 from bot.matching.vectors import cached
 from bot.tools.evaluation import load_corpus, load_queries
 
-SHARES = (0.35, 0.45, 0.55)
+#: Fusion shares fitted: (meaning's ways of asking, meaning's passages); the rest is words.
+#: ``--passage-share`` adds shares of the passages.
+SHARES: tuple[tuple[float, float], ...] = ((0.35, 0.0), (0.45, 0.0), (0.55, 0.0))
 #: Constants of the answer rule (`bot.matching.matcher.confirmed`) that ``--try`` fits with
 #: the thresholds in every fold, and their candidates: the bot's value (the strictest) first,
 #: so that a tie keeps it. Both were tried on 7 December 2026 and left as they are: they
@@ -57,12 +60,18 @@ SHARES = (0.35, 0.45, 0.55)
 CANDIDATE_RULES: dict[str, tuple[float, ...]] = {
     "ONE_WORD_MARGIN": (math.inf, 0.8, 0.7, 0.6, 0.55, 0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2),
     "SEMANTIC_DISSENT_FULL": (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5),
+    "PASSAGE_MARGIN_MIN": (math.inf, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1),
 }
 #: The bot's values of those constants, for fits that leave them as they are.
 BOT_RULES = {name: float(getattr(matching, name)) for name in CANDIDATE_RULES}
 #: The rules fitted in this run (``--try``).
 RULES: dict[str, tuple[float, ...]] = {}
 FEATURES = tuple(matching.CONFIDENCE_WEIGHTS)
+#: Inputs the matcher computes that the bot's model does not weigh; ``--input NAME`` fits
+#: the model with them too (the way to weigh a new input: fitted on some topics, scored on
+#: others, against the same splits without it).
+CANDIDATE_INPUTS = ("passage", "passage_margin", "passage_agree", "semantic_rank",
+                    "lexical_rank", "passage_rank")
 #: Cost per outcome, as in the matcher's module docstring.
 COST = {"right": 0.0, "suggested": 1.0, "missed": 3.0, "wrong": 8.0,
         "oos_answer": 8.0, "oos_suggest": 0.5, "oos_none": 0.0}
@@ -75,11 +84,11 @@ class Query:
     lang: str
     expected: str | None
     fold: int
-    #: Per fusion share: (inputs as a vector, ranked ids, ranked scores).
-    views: dict[float, tuple[np.ndarray, list[str], list[float]]]
-    #: Per fusion share: the inputs by name and the ranked candidates, as `decide` and
+    #: Per fusion shares: (inputs as a vector, ranked ids, ranked scores).
+    views: dict[tuple[float, float], tuple[np.ndarray, list[str], list[float]]]
+    #: Per fusion shares: the inputs by name and the ranked candidates, as `decide` and
     #: `shown` take them.
-    decided: dict[float, tuple[dict[str, float], list[Candidate]]]
+    decided: dict[tuple[float, float], tuple[dict[str, float], list[Candidate]]]
     #: Per baseline (BM25, e5): the five best (id, score), best first.
     baselines: dict[str, list[tuple[str, float]]]
 
@@ -140,7 +149,7 @@ def collect(bench: Path, vectors: Path) -> list[Query]:
             expected = str(row["expected"]) if row["expected"] else None
             views, decided = {}, {}
             for share in SHARES:
-                matching.SEMANTIC_SHARE = share
+                matching.SEMANTIC_SHARE, matching.PASSAGE_SHARE = share
                 a = matcher.assess(str(row["text"]), vector=vec)
                 views[share] = (np.array([a.inputs.get(f, 0.0) for f in FEATURES]),
                                 [c.id for c in a.result.ranked],
@@ -172,7 +181,7 @@ def held_out(queries: list[Query], folds: int, split: int = 0) -> list[tuple[Que
     for fold in range(folds):
         f = fit([q for q in queries if q.fold != fold])
         if split == 0:
-            print(f"fold {fold}: share {f.share}, answer ≥ {f.answer_at}, suggest ≥ {f.suggest_at}"
+            print(f"fold {fold}: shares {f.share}, answer ≥ {f.answer_at}, suggest ≥ {f.suggest_at}"
                   + "".join(f", {name} {value}" for name, value in f.rules.items()),
                   file=sys.stderr)
         rows += [(q, outcome(q, f, f.prob(q)), q.views[f.share][1][:1] == [q.expected])
@@ -204,7 +213,7 @@ def outcome(q: Query, f: Fit, p: float) -> str:
     return result(q, f.share, matching.decide(p, inputs) if ranked else "none")
 
 
-def result(q: Query, share: float, decision: matching.Decision) -> str:
+def result(q: Query, share: tuple[float, float], decision: matching.Decision) -> str:
     """The outcome of a decision on a query, as `shown` shows it."""
     ranked = q.decided[share][1]
     shown = matching.shown(decision, ranked)
@@ -217,7 +226,7 @@ def result(q: Query, share: float, decision: matching.Decision) -> str:
 
 @dataclass
 class Fit:
-    share: float
+    share: tuple[float, float]
     weights: np.ndarray
     answer_at: float
     suggest_at: float
@@ -304,6 +313,15 @@ def report(rows: list[tuple[Query, str, bool]], per_language: bool = True) -> No
               f"  {share(oos, 'oos_answer'):7.3f}  {rank1:6.3f}")
 
 
+def figures(rows: list[tuple[Query, str, bool]], corpus: str) -> tuple[float, float, float]:
+    """Correct, wrong and off-topic answered of one corpus's held-out decisions."""
+    answerable = [r[1] for r in rows if r[0].corpus == corpus and r[0].expected is not None]
+    oos = [r[1] for r in rows if r[0].corpus == corpus and r[0].expected is None]
+    return (answerable.count("right") / max(len(answerable), 1),
+            answerable.count("wrong") / max(len(answerable), 1),
+            oos.count("oos_answer") / max(len(oos), 1))
+
+
 def baseline_outcomes(queries: list[Query], name: str, folds: int) -> list[tuple[Query, str, bool]]:
     """A baseline decided the simple way, leaving topics out like the matcher: answer when
     the best score reaches one threshold, suggest the best three above another; both
@@ -346,19 +364,33 @@ def main() -> None:
                         help="also report held-out figures averaged over this many random "
                              "splits of the topics into folds (a change that helps only one "
                              "split is luck)")
+    parser.add_argument("--input", dest="inputs", action="append", default=[],
+                        choices=CANDIDATE_INPUTS,
+                        help="fit the logistic model with this input of the matcher too")
+    parser.add_argument("--passage-share", dest="passage_shares", action="append", type=float,
+                        default=[], help="also fit fusions giving the passages this share "
+                                         "(taken from the words)")
     parser.add_argument("--try", dest="rules", action="append", default=[],
                         choices=sorted(CANDIDATE_RULES),
                         help="fit this constant of the answer rule in every fold too")
     args = parser.parse_args()
     RULES.update((name, CANDIDATE_RULES[name]) for name in args.rules)
+    global FEATURES, SHARES
+    FEATURES = (*FEATURES, *(name for name in args.inputs if name not in FEATURES))
+    SHARES = (*SHARES, *((s, p) for p in args.passage_shares for s, _ in SHARES))
     queries = collect(args.bench, args.vectors)
     print(f"held out ({args.folds} folds over topics; each fold decided by a fit on the others)")
     first = held_out(queries, args.folds)
     report(first)
     if args.splits > 1:
         print(f"\nheld out, mean over {args.splits} random splits of the topics into folds")
-        report(first + [row for split in range(1, args.splits)
-                        for row in held_out(queries, args.folds, split)], per_language=False)
+        splits = [first] + [held_out(queries, args.folds, split)
+                            for split in range(1, args.splits)]
+        report([row for rows in splits for row in rows], per_language=False)
+        print("per split (correct / wrong / off-topic answered):")
+        for corpus in dict.fromkeys(q.corpus for q in queries):
+            print(f"  {corpus:<11}" + "  ".join(
+                "{:.3f}/{:.3f}/{:.3f}".format(*figures(rows, corpus)) for rows in splits))
         assign_folds(queries, args.folds)
     print("\nacross corpora (fitted on one corpus's topics, deciding the other's): a harsher"
           " check, content written by other people")
@@ -373,7 +405,7 @@ def main() -> None:
         report(baseline_outcomes(queries, name, args.folds), per_language=False)
     final = fit(queries)
     print("\nfitted on all topics — constants for bot/matching/matcher.py:")
-    print(f"SEMANTIC_SHARE = {final.share}")
+    print(f"SEMANTIC_SHARE = {final.share[0]}\nPASSAGE_SHARE = {final.share[1]}")
     print(f"CONFIDENCE_BIAS = {final.weights[0]:.2f}")
     print("CONFIDENCE_WEIGHTS = {")
     for name, weight in zip(FEATURES, final.weights[1:], strict=True):

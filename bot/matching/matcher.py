@@ -34,7 +34,15 @@ the benchmark corpora this lifts the encoder's own rank@1 from 0.69 to 0.76 (ori
 topics) and from 0.80 to 0.90 (new topics). Cosines of the centred vectors are rescaled
 from ``SEMANTIC_FLOOR`` (unrelated text) over ``SEMANTIC_SPAN`` to about [0, 1].
 
-The fused score is ``SEMANTIC_SHARE`` of the semantic and the rest of the lexical score.
+*Passage* — the same encoder also compares the query with what each entry *says*: its
+question (the title) and answer per language, encoded as e5's passages (its training pairs
+are query → passage) and centred per language like the ways of asking. An entry's passage
+similarity is that of its closest language, rescaled the same way. It ranks worse than the
+ways of asking on their own (rank@1 0.66 against 0.76 on the original topics), so it is not
+fused (``PASSAGE_SHARE`` 0: held out, 0.1 changed nothing), but it confirms answers (below).
+
+The fused score is ``SEMANTIC_SHARE`` of the semantic, ``PASSAGE_SHARE`` of the passage and
+the rest of the lexical score.
 
 Deciding: answer, suggest or nothing
 ------------------------------------
@@ -52,8 +60,12 @@ no entry knows, and how close the query comes to any entry at all (*semantic_bes
 - and the meaning agrees: the semantic signal, too, puts the entry first, by
   ``SEMANTIC_MARGIN_MIN``; or, if all those words are what the entry is *about* (its ways
   of asking have them, not just its answer: *about* in the model), the semantic signal
-  prefers no other entry by more than ``SEMANTIC_DISSENT_MAX``. Words alone — in a language
-  whose function words only a few entries share, say — never make an answer; but where the
+  prefers no other entry by more than ``SEMANTIC_DISSENT_MAX``; or, if at least three
+  words support the entry (``EVIDENCE_FULL``), what the entries *say* (the passage signal)
+  puts it first by ``PASSAGE_MARGIN_MIN``: the passages are the weaker signal, so they need
+  the stronger words (with two, the check across corpora answered an off-topic question).
+  Words alone — in a language whose function words only a few entries share, say — never
+  make an answer; but where the
   encoder is weak (a Finnish-only entry asked in Somali, a typo it cannot read) and the
   question names what the entry is about, the words may decide.
 
@@ -113,6 +125,8 @@ SEMANTIC_FLOOR = 0.1
 SEMANTIC_SPAN = 0.4
 LANGUAGE_PRIOR = 25
 SEMANTIC_SHARE = 0.35
+#: Share of the fused score given to the query's similarity to the entry's passages.
+PASSAGE_SHARE = 0.0
 #: Logistic model of "the best entry is the right one" and its thresholds, fitted leaving
 #: topics out by benchmarks/calibrate_matching.py (which prints these lines).
 CONFIDENCE_BIAS = -5.00
@@ -145,6 +159,11 @@ SEMANTIC_DISSENT_MAX = 0.1
 #: 0.45; one homograph, "resepti" of a pancake, has far less).
 SEMANTIC_DISSENT_FULL = SEMANTIC_DISSENT_MAX
 ONE_WORD_MARGIN = math.inf
+#: A third way for the meaning to agree, when at least EVIDENCE_FULL words of the query
+#: support the entry: its similarity to what the entries *say* (each language's question and
+#: answer, encoded as e5's "passage: ") puts the entry first by this much (rescaled like the
+#: semantic signal). Fitted leaving topics out (``--try PASSAGE_MARGIN_MIN``, from 0.1 up).
+PASSAGE_MARGIN_MIN = 0.1
 SUGGEST_CONFIDENCE = 0.1
 SUGGEST_GAP = 0.3
 #: What `unanswered` counts as an entry being near a question at all.
@@ -155,6 +174,8 @@ EVIDENCE_FULL = 3
 #: EVIDENCE_FULL).
 EVIDENCE_ANSWER = 2 / EVIDENCE_FULL
 RANKED = 5
+#: A candidate input: the best entry's place in one signal alone, counted up to this.
+RANK_FULL = 2
 MAX_SUGGESTIONS = 3
 #: Benchmark questions, long stories included, are at most 240 characters.
 ENCODED_CHARS = 600
@@ -201,6 +222,8 @@ class Signals:
     lexical: float
     semantic: float
     score: float
+    #: Similarity to the closest of the entry's passages (question and answer), rescaled.
+    passage: float
     #: The query's words (``w:``) and concepts (``c:``) this entry shares.
     shared: tuple[str, ...]
 
@@ -237,6 +260,7 @@ class _Scored:
     order: list[int]
     lexical: npt.NDArray[np.float64]
     semantic: npt.NDArray[np.float64]
+    passage: npt.NDArray[np.float64]
     fused: npt.NDArray[np.float64]
     inputs: dict[str, float]
     confidence: float
@@ -345,9 +369,16 @@ class Matcher:
                 (text, doc.lang) for text in (doc.question, *doc.alternates))
         rows = [row for group in texts_of for row in group]
         sample_rows = [(text, lang) for lang in LANGUAGES for text in samples(lang)]
-        # One read of the vector store (and one write after encoding) for both.
-        both = cached(self._encoder, [text for text, _ in rows + sample_rows], vectors_dir)
-        raw, sample_vectors = both[:len(rows)], both[len(rows):]
+        # What each entry says, per language: its question (the title) and its answer.
+        passages_of: list[list[tuple[str, str]]] = [[] for _ in self._ids]
+        for doc in docs:
+            passages_of[index_of[doc.id]].append((f"{doc.question}\n{doc.answer}", doc.lang))
+        passage_rows = [row for group in passages_of for row in group]
+        # One read of the vector store (and one write after encoding) for all three.
+        every_row = rows + sample_rows + passage_rows
+        both = cached(self._encoder, [text for text, _ in every_row], vectors_dir)
+        raw, sample_vectors = both[:len(rows)], both[len(rows):len(rows) + len(sample_rows)]
+        passages = both[len(rows) + len(sample_rows):]
         sample_langs = np.array([lang for _, lang in sample_rows])
         sampled = {lang: sample_vectors[sample_langs == lang].mean(axis=0) for lang in LANGUAGES}
         every: Vectors = np.mean(list(sampled.values()), axis=0)
@@ -366,6 +397,17 @@ class Matcher:
         self._starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.intp)
         sums = np.add.reduceat(self._vectors, self._starts, axis=0) if rows else self._vectors
         self._centres = _unit(sums)
+        # The passages are centred the same way, each language by its own passages' mean.
+        passage_langs = np.array([lang for _, lang in passage_rows])
+        for lang in set(passage_langs):
+            rows_of = passage_langs == lang
+            passages[rows_of] -= _blend(passages[rows_of], sampled.get(lang, every))
+        passages /= np.maximum(np.linalg.norm(passages, axis=1, keepdims=True), 1e-9)
+        self._passages = passages
+        passage_sizes = np.array([len(group) for group in passages_of])
+        #: Where each entry's passages start in ``_passages``.
+        self._passage_starts = np.concatenate(
+            ([0], np.cumsum(passage_sizes)[:-1])).astype(np.intp)
 
     @classmethod
     def from_content(cls, content: ContentSet, vectors_dir: Path | None = None) -> Matcher:
@@ -447,15 +489,20 @@ class Matcher:
                                            + (1 - COSINE_SHARE) * views.coverage)
         return scores
 
-    def _semantic(self, vector: Vectors) -> npt.NDArray[np.float64]:
+    def _semantic(
+        self, vector: Vectors
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """Entry index → rescaled similarity: mean of the closest way of asking and the
-        centre of all of them."""
+        centre of all of them; and to the closest of the entry's passages (question and
+        answer, per language)."""
         if not self._ids:
-            return np.zeros(0)
+            return np.zeros(0), np.zeros(0)
         centred = _unit(vector - self._mean)
         closest = np.maximum.reduceat(self._vectors @ centred, self._starts)
         cosine = (closest + self._centres @ centred) / 2
-        return np.asarray((cosine - SEMANTIC_FLOOR) / SEMANTIC_SPAN, dtype=np.float64)
+        passage = np.maximum.reduceat(self._passages @ centred, self._passage_starts)
+        return (np.asarray((cosine - SEMANTIC_FLOOR) / SEMANTIC_SPAN, dtype=np.float64),
+                np.asarray((passage - SEMANTIC_FLOOR) / SEMANTIC_SPAN, dtype=np.float64))
 
     def assess(
         self, text: str, lang: str | None = None, *, vector: Vectors | None = None
@@ -465,6 +512,7 @@ class Matcher:
         candidates = tuple(
             Signals(self._ids[i], round(float(scored.lexical[i]), 4),
                     round(float(scored.semantic[i]), 4), round(float(scored.fused[i]), 4),
+                    round(float(scored.passage[i]), 4),
                     tuple(sorted(scored.views.known.keys() & self._entry_features[i])))
             for i in scored.order
         )
@@ -488,16 +536,19 @@ class Matcher:
         if vector is None:
             vector = self.query_vector(text)
         lexical = self._lexical(views)
-        semantic = self._semantic(vector)
-        fused = SEMANTIC_SHARE * np.clip(semantic, 0, 1) + (1 - SEMANTIC_SHARE) * lexical
+        semantic, passage = self._semantic(vector)
+        fused = (SEMANTIC_SHARE * np.clip(semantic, 0, 1)
+                 + PASSAGE_SHARE * np.clip(passage, 0, 1)
+                 + (1 - SEMANTIC_SHARE - PASSAGE_SHARE) * lexical)
         # Best first; equal scores in entry order.
         order = [int(i) for i in np.argsort(-fused, kind="stable")[:RANKED]]
         ranked = tuple(Candidate(self._ids[i], round(float(fused[i]), 4)) for i in order)
-        inputs = self._inputs(views, order, fused, lexical, semantic)
+        inputs = self._inputs(views, order, fused, lexical, semantic, passage)
         confidence = _logistic(inputs) if inputs else 0.0
         decision = decide(confidence, inputs)
         result = MatchResult(decision, shown(decision, ranked), ranked, detected)
-        return _Scored(result, views, order, lexical, semantic, fused, inputs, confidence)
+        return _Scored(result, views, order, lexical, semantic, passage, fused, inputs,
+                       confidence)
 
     def _inputs(
         self,
@@ -506,8 +557,11 @@ class Matcher:
         fused: npt.NDArray[np.float64],
         lexical: npt.NDArray[np.float64],
         semantic: npt.NDArray[np.float64],
+        passage: npt.NDArray[np.float64],
     ) -> dict[str, float]:
-        """The decision model's inputs for the best entry (see the module docstring)."""
+        """The decision model's inputs for the best entry (see the module docstring), and
+        the candidate inputs ``benchmarks/calibrate_matching.py --input`` may weigh (the
+        model reads only those in ``CONFIDENCE_WEIGHTS``)."""
         if not order:
             return {}
         top = order[0]
@@ -515,6 +569,11 @@ class Matcher:
         def margin(scores: npt.NDArray[np.float64]) -> float:
             others = np.delete(scores, top)
             return float(scores[top] - (others.max() if len(others) else 0.0))
+
+        def rank(scores: npt.NDArray[np.float64]) -> float:
+            """The best entry's place in one signal alone: 0 first, 1 third or lower."""
+            above = int(np.count_nonzero(scores > scores[top]))
+            return min(above, RANK_FULL) / RANK_FULL
 
         shared = views.known.keys() & self._entry_features[top]
         evidence = len({pos for f in shared for pos in views.known[f]})
@@ -531,6 +590,12 @@ class Matcher:
             "unknown": views.unknown,
             "about": min(about, EVIDENCE_FULL) / EVIDENCE_FULL,
             "semantic_best": float(semantic.max()),
+            "passage": float(passage[top]),
+            "passage_margin": margin(passage),
+            "passage_agree": float(int(np.argmax(passage)) == top),
+            "semantic_rank": rank(semantic),
+            "lexical_rank": rank(lexical),
+            "passage_rank": rank(passage),
         }
 
 
@@ -613,7 +678,7 @@ def _entry_weights(doc_weights: Sequence[dict[str, float]]) -> dict[str, float]:
 
 
 def _logistic(inputs: dict[str, float]) -> float:
-    z = CONFIDENCE_BIAS + sum(CONFIDENCE_WEIGHTS[k] * v for k, v in inputs.items())
+    z = CONFIDENCE_BIAS + sum(w * inputs.get(k, 0.0) for k, w in CONFIDENCE_WEIGHTS.items())
     return 1 / (1 + math.exp(-z))
 
 
@@ -624,7 +689,8 @@ def confirmed(inputs: dict[str, float]) -> bool:
     if evidence >= EVIDENCE_ANSWER:
         dissent = SEMANTIC_DISSENT_FULL if evidence >= 1 else SEMANTIC_DISSENT_MAX
         return semantic_margin >= SEMANTIC_MARGIN_MIN or (
-            inputs.get("about", 0.0) >= evidence and semantic_margin >= -dissent)
+            inputs.get("about", 0.0) >= evidence and semantic_margin >= -dissent) or (
+            evidence >= 1 and inputs.get("passage_margin", -math.inf) >= PASSAGE_MARGIN_MIN)
     return evidence > 0 and semantic_margin >= ONE_WORD_MARGIN
 
 

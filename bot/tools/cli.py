@@ -89,26 +89,37 @@ def cmd_ask(args: argparse.Namespace) -> int:
     print(f"decision: {result.decision} (confidence {assessment.confidence:.2f}; answer at "
           f"{matching.ANSWER_CONFIDENCE} if two words support the entry and the meaning margin "
           f"is at least {matching.SEMANTIC_MARGIN_MIN}, or at least "
-          f"-{matching.SEMANTIC_DISSENT_MAX} when they are what the entry is about; suggest at "
+          f"-{matching.SEMANTIC_DISSENT_MAX} when they are what the entry is about, or with "
+          f"three words the passage margin at least {matching.PASSAGE_MARGIN_MIN}; suggest at "
           f"{matching.SUGGEST_CONFIDENCE})")
     print(f"shown: {', '.join(result.ids) or '-'}")
     print(f"detected language: {detect_language(args.text) or '-'}")
-    share = matching.SEMANTIC_SHARE
-    print(f"score = {share} × meaning (semantic) + {1 - share:.2f} × words (lexical)")
+    share, passage_share = matching.SEMANTIC_SHARE, matching.PASSAGE_SHARE
+    print(f"score = {share} × meaning (semantic) + {1 - share - passage_share:.2f} × words "
+          f"(lexical)" + (f" + {passage_share} × passage (what the entry says)"
+                          if passage_share else ""))
     for rank, signals in enumerate(assessment.candidates, start=1):
         entry = content.entries.get(signals.id)
         title = entry.texts["fi"].question if entry else ""
         meaning = share * min(max(signals.semantic, 0.0), 1.0)
+        said = passage_share * min(max(signals.passage, 0.0), 1.0)
         print(f"  {rank}. {signals.score:6.3f} = meaning {meaning:5.3f}"
-              f" + words {(1 - share) * signals.lexical:5.3f}  {signals.id:28} {title}")
+              f" + words {(1 - share - passage_share) * signals.lexical:5.3f}"
+              + (f" + passage {said:5.3f}" if passage_share else "")
+              + f"  {signals.id:28} {title}")
+        print(f"       similarity to its ways of asking {signals.semantic:.3f}, to what it says "
+              f"(passage) {signals.passage:.3f}")
         words = ", ".join(f.split(":", 1)[1] + (" (concept)" if f.startswith("c:") else "")
                           for f in signals.shared)
         print(f"       shared words: {words or '-'}")
     print("why the best entry is (not) answered — input × weight:")
-    for name, value in assessment.inputs.items():
-        weight = matching.CONFIDENCE_WEIGHTS[name]
+    for name, weight in matching.CONFIDENCE_WEIGHTS.items():
+        value = assessment.inputs.get(name, 0.0)
         print(f"  {name:<16}{value:7.3f} × {weight:5.2f} = {value * weight:6.2f}")
     print(f"  confidence = 1 / (1 + e^-(sum {matching.CONFIDENCE_BIAS:+.2f}))")
+    print("also read by the answer rule: passage_margin "
+          f"{assessment.inputs.get('passage_margin', 0.0):.3f} (what the entry says, against "
+          "the next entry)")
     return 0
 
 

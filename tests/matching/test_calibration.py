@@ -27,6 +27,7 @@ def _queries(n: int, seed: int = 1) -> list[calibration.Query]:
             inputs["score"] = 4 * score
             inputs["evidence"] = rng.choice((0.0, 1 / 3, 2 / 3, 1.0))
             inputs["about"] = rng.choice((0.0, inputs["evidence"]))
+            inputs["passage_margin"] = rng.uniform(-0.5, 0.5)
             ids = rng.sample(IDS, 4)
             if expected in ids and rng.random() < score:
                 ids.remove(expected)
@@ -48,7 +49,7 @@ def constants(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(calibration, "RULES", {})
 
 
-@pytest.mark.parametrize("rules", [(), ("ONE_WORD_MARGIN",)])
+@pytest.mark.parametrize("rules", [(), ("ONE_WORD_MARGIN",), ("PASSAGE_MARGIN_MIN",)])
 @pytest.mark.usefixtures("constants")
 def test_the_fit_has_the_least_cost_of_the_bot_s_own_decisions(rules: tuple[str, ...]) -> None:
     calibration.RULES.update((name, calibration.CANDIDATE_RULES[name]) for name in rules)
@@ -96,3 +97,16 @@ def test_a_fit_without_a_rule_decides_with_the_bot_s_value_of_it() -> None:
     assert matcher.ONE_WORD_MARGIN == 0.2
     calibration.with_constants(calibration.Fit(tried.share, tried.weights, 0.9, 0.1))
     assert math.isinf(matcher.ONE_WORD_MARGIN)
+
+
+def test_per_split_figures_count_each_corpus_alone() -> None:
+    queries = _queries(40)
+    outcomes = ("right", "wrong", "suggested", "oos_answer", "oos_none")
+    rows = [(q, "oos_answer" if q.expected is None else outcomes[k % 3], False)
+            for k, q in enumerate(queries)]
+    for corpus in ("original", "new-topics"):
+        answerable = [r for r in rows if r[0].corpus == corpus and r[0].expected is not None]
+        correct, wrong, oos = calibration.figures(rows, corpus)
+        assert correct == sum(r[1] == "right" for r in answerable) / len(answerable)
+        assert wrong == sum(r[1] == "wrong" for r in answerable) / len(answerable)
+        assert oos == 1.0

@@ -21,6 +21,11 @@ def _doc(id_: str, lang: str, question: str, *alternates: str) -> Document:
     return Document(id_, lang, question, tuple(alternates), question)
 
 
+def _passage(doc: Document) -> str:
+    """What the matcher encodes of what an entry says in one language."""
+    return f"{doc.question}\n{doc.answer}"
+
+
 # Topics the concept lexicon has no words for, so only the meaning can bridge languages.
 BEES = _doc("beekeeping", "fi", "Miten rekisteröin mehiläistarhan?",
             "Pidän mehiläisiä, pitääkö pesät ilmoittaa?", "Hunajan myynti omista pesistä")
@@ -47,8 +52,9 @@ IN_ENGLISH = [
 def test_entry_vectors_are_cached_by_text_and_reused(tmp_path: Path) -> None:
     encoder = CountingEncoder()
     Matcher([BEES, CHOIR], encoder=encoder, vectors_dir=tmp_path)
-    # The question and two alternates of each entry, and once the languages' sample sentences.
-    assert len(encoder.passages_in) == 6 + len(SAMPLES)
+    # The question and two alternates of each entry, each entry's passage (question and
+    # answer), and once the languages' sample sentences.
+    assert len(encoder.passages_in) == 6 + 2 + len(SAMPLES)
     encoder.passages_in.clear()
     Matcher([BEES, CHOIR], encoder=encoder, vectors_dir=tmp_path)  # a restart
     assert encoder.passages_in == []
@@ -62,7 +68,7 @@ def test_a_reload_encodes_only_what_changed(tmp_path: Path) -> None:
                   *CHOIR.alternates)
     matcher = Matcher([BEES, edited, SAUNA], encoder=encoder, vectors_dir=tmp_path)
     assert sorted(encoder.passages_in) == sorted(["Miten pääsen mukaan kuoroon?", *SAUNA.alternates,
-                                             SAUNA.question])
+                                             SAUNA.question, _passage(edited), _passage(SAUNA)])
     assert matcher.match("Missä voin laulaa kuorossa?").ranked[0].id == "choir"
 
 
@@ -73,7 +79,7 @@ def test_deleted_or_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
         path.write_bytes(b"not a cache")
     encoder.passages_in.clear()
     matcher = Matcher([BEES, CHOIR], encoder=encoder, vectors_dir=tmp_path)
-    assert len(encoder.passages_in) == 6 + len(SAMPLES)
+    assert len(encoder.passages_in) == 6 + 2 + len(SAMPLES)
     assert matcher.match("mehiläispesät").ranked[0].id == "beekeeping"
 
 
@@ -194,6 +200,42 @@ def test_three_words_the_entry_is_about_may_have_their_own_dissent(
     three = {**SURE, "evidence": 1.0, "about": 1.0, "semantic_margin": -0.2}
     assert matcher.decide(0.99, three) == decision
     assert matcher.decide(0.99, {**three, "evidence": 2 / 3, "about": 2 / 3}) == "suggest"
+
+
+def test_the_passage_signal_reads_what_an_entry_says() -> None:
+    # Two entries asked in the same words: only their answers tell them apart.
+    asked = "Mitä minun pitää tietää tästä?"
+    sauna = Document("sauna", "fi", asked, (), "Yleinen sauna on avoinna lauantaisin "
+                     "uimahallissa, ja pyyhe kannattaa ottaa mukaan.")
+    choir = Document("choir", "fi", asked, (), "Kuoro harjoittelee tiistai-iltaisin "
+                     "kirjastossa; nuotteja ei tarvitse osata, laulamaan pääsee kuka tahansa.")
+    m = Matcher([sauna, choir], vectors_dir=VECTORS)
+    for text, expected in (("I would like to sing in a choir", "choir"),
+                           ("Where can I go to a public sauna?", "sauna")):
+        by_id = {c.id: c for c in m.assess(text).candidates}
+        assert by_id["sauna"].semantic == pytest.approx(by_id["choir"].semantic, abs=1e-4)
+        other = "sauna" if expected == "choir" else "choir"
+        assert by_id[expected].passage > by_id[other].passage + 0.1
+
+
+PASSAGE = {**SURE, "evidence": 1.0, "about": 2 / 3, "semantic_margin": -0.2}
+
+
+@pytest.mark.parametrize(("inputs", "decision"), [
+    # Three words, and what the entry says singles it out: the meaning agrees after all.
+    ({**PASSAGE, "passage_margin": 0.15}, "answer"),
+    # ... by too little.
+    ({**PASSAGE, "passage_margin": 0.05}, "suggest"),
+    # Two words are not enough for this way (the passages are the weaker signal).
+    ({**PASSAGE, "evidence": 2 / 3, "about": 1 / 3, "passage_margin": 0.3}, "suggest"),
+    # No passage signal (an old caller's inputs): as before.
+    (PASSAGE, "suggest"),
+])
+def test_three_words_may_answer_when_what_the_entry_says_agrees(
+    inputs: dict[str, float], decision: str
+) -> None:
+    assert matcher.PASSAGE_MARGIN_MIN == 0.1
+    assert matcher.decide(0.99, inputs) == decision
 
 
 def test_words_only_in_an_answer_are_not_what_the_entry_is_about() -> None:

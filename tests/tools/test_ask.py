@@ -22,3 +22,6 @@ def test_ask_shows_each_signal(monkeypatch: pytest.MonkeyPatch,
     assert any(line.strip().startswith("shared words:") and "kela" in line.lower()
                for line in lines)
     assert any(line.strip().startswith("semantic_margin") and " × " in line for line in lines)
+    # The passage signal (what the entry says) and the rule's use of it.
+    assert any("to what it says (passage) " in line for line in lines)
+    assert any(line.startswith("also read by the answer rule: passage_margin ") for line in lines)
