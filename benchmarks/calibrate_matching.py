@@ -3,7 +3,7 @@
 Not a test. Run from the repository root:
 
     .venv/bin/python benchmarks/calibrate_matching.py [--bench ../shared/bench] [--folds 5]
-        [--splits 16] [--try ONE_WORD_MARGIN] [--input passage_agree] [--passage-share 0.1]
+        [--splits 16] [--try ONE_WORD_MARGIN] [--input passage_margin] [--passage-share 0.1]
 
 Why: a decision fitted on the queries it is scored on measures how well it remembers them,
 not how it will do on the entries advisers write next month. So the topics of both benchmark
@@ -70,8 +70,7 @@ FEATURES = tuple(matching.CONFIDENCE_WEIGHTS)
 #: Inputs the matcher computes that the bot's model does not weigh; ``--input NAME`` fits
 #: the model with them too (the way to weigh a new input: fitted on some topics, scored on
 #: others, against the same splits without it).
-CANDIDATE_INPUTS = ("passage", "passage_margin", "passage_agree", "semantic_rank",
-                    "lexical_rank", "passage_rank")
+CANDIDATE_INPUTS = ("passage", "passage_margin")
 #: Cost per outcome, as in the matcher's module docstring.
 COST = {"right": 0.0, "suggested": 1.0, "missed": 3.0, "wrong": 8.0,
         "oos_answer": 8.0, "oos_suggest": 0.5, "oos_none": 0.0}

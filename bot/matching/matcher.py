@@ -174,8 +174,6 @@ EVIDENCE_FULL = 3
 #: EVIDENCE_FULL).
 EVIDENCE_ANSWER = 2 / EVIDENCE_FULL
 RANKED = 5
-#: A candidate input: the best entry's place in one signal alone, counted up to this.
-RANK_FULL = 2
 MAX_SUGGESTIONS = 3
 #: Benchmark questions, long stories included, are at most 240 characters.
 ENCODED_CHARS = 600
@@ -570,11 +568,6 @@ class Matcher:
             others = np.delete(scores, top)
             return float(scores[top] - (others.max() if len(others) else 0.0))
 
-        def rank(scores: npt.NDArray[np.float64]) -> float:
-            """The best entry's place in one signal alone: 0 first, 1 third or lower."""
-            above = int(np.count_nonzero(scores > scores[top]))
-            return min(above, RANK_FULL) / RANK_FULL
-
         shared = views.known.keys() & self._entry_features[top]
         evidence = len({pos for f in shared for pos in views.known[f]})
         about = len({pos for f in shared & self._entry_about[top] for pos in views.known[f]})
@@ -592,10 +585,6 @@ class Matcher:
             "semantic_best": float(semantic.max()),
             "passage": float(passage[top]),
             "passage_margin": margin(passage),
-            "passage_agree": float(int(np.argmax(passage)) == top),
-            "semantic_rank": rank(semantic),
-            "lexical_rank": rank(lexical),
-            "passage_rank": rank(passage),
         }
 
 
