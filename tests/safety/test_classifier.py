@@ -1,0 +1,71 @@
+"""The encoder side's linear classifier: crisis ideas no example or pattern names, the card
+it picks, and ordinary messages in crisis words. Messages written for these tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.safety import detector
+from bot.safety.detector import CRISIS_KINDS, _Classifier, _classifier
+from tests.conftest import bundled_knowledge
+
+
+def route(text: str) -> str:
+    return bundled_knowledge().safety.route(text).name
+
+
+# No pattern and no near enough example: the classifier alone gives the card.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("I am stuck in the forest, night is coming and I have no idea where I am", "crisis:emergency"),
+])
+def test_a_crisis_idea_no_example_names_gets_a_card(text: str, expected: str) -> None:
+    assert route(text) == expected
+
+
+# The nearest example is of the wrong kind (lost in a forest nearest a suicide example, a
+# snake bite nearest a violence one); the classifier, which weighs every example, picks the
+# right card.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("olen eksynyt metsään, ilta pimenee enkä löydä tietä", "crisis:emergency"),
+    ("vi har gått vilse i skogen och det har blivit mörkt", "crisis:emergency"),
+    ("мы потерялись в лесу, уже ночь и очень холодно", "crisis:emergency"),
+    ("a viper bit my son and his leg is getting big and blue", "crisis:emergency"),
+    ("if they send me back I will not arrive there alive", "crisis:suicide"),
+    ("my friend says she will throw herself in front of a train tonight", "crisis:suicide"),
+])
+def test_the_card_is_the_classifiers_kind(text: str, expected: str) -> None:
+    assert route(text) == expected
+
+
+# Hobbies and luck in crisis words: the encoder gave the first a suicide card.
+@pytest.mark.parametrize("text", [
+    "I want to buy a rope for camping",
+    "Haluan hypätä laskuvarjolla",
+    "a stroke of luck",
+    "my child is missing school",
+])
+def test_ordinary_messages_in_crisis_words_get_no_card(text: str) -> None:
+    assert route(text) == "faq"
+
+
+def test_the_classifier_learns_the_kinds_from_the_examples() -> None:
+    rng = np.random.default_rng(7)
+    centres = rng.standard_normal((len(CRISIS_KINDS) + 1, 16)).astype(np.float32)
+    classes = [c for c in range(len(centres)) for _ in range(20)]
+    vectors = centres[classes] + 0.3 * rng.standard_normal((len(classes), 16)).astype(np.float32)
+    model = _Classifier.train(vectors, classes, len(centres))
+    assert (model.probabilities(vectors).argmax(axis=1) == classes).mean() > 0.95
+
+
+def test_the_classifier_is_deterministic_and_trained_once_per_example_set() -> None:
+    safety = bundled_knowledge().safety
+    examples = [label for label, texts in detector._sections(detector.DATA / "exemplars.txt")
+                .items() for _ in texts]
+    # The detector's rows: the examples and the FAQ's questions (ordinary), sorted by label.
+    labels = sorted(examples + ["none"] * (len(safety.vectors) - len(examples)))
+    classes = [CRISIS_KINDS.index(label) if label in CRISIS_KINDS else len(CRISIS_KINDS)
+               for label in labels]
+    again = _Classifier.train(safety.vectors, classes, len(CRISIS_KINDS) + 1)
+    assert np.array_equal(again.weights, safety._classifier.weights)
+    assert _classifier(safety.vectors, labels) is safety._classifier
