@@ -327,7 +327,14 @@ class Detector:
         self._none_rows = np.array([i for i, label in enumerate(labels) if label == "none"],
                                    dtype=np.intp)
         self.vectors = _encoded([encodable(text) for _, text in rows], vectors_dir)
-        self._classifier = _classifier(self.vectors, labels)
+        # The classifier learns from these rows and from examples only it uses.
+        extra = [(label, text) for label, texts in _sections(DATA / "classifier.txt").items()
+                 for text in texts]
+        self._training = (
+            np.concatenate([self.vectors,
+                            _encoded([encodable(text) for _, text in extra], vectors_dir)]),
+            labels + [label for label, _ in extra])
+        self._classifier = _classifier(*self._training)
         self._query_vector = query_vector
         _patterns()
 

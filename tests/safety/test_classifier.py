@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot.safety import detector
 from bot.safety.detector import CRISIS_KINDS, _Classifier, _classifier
 from tests.conftest import bundled_knowledge
 
@@ -60,12 +59,11 @@ def test_the_classifier_learns_the_kinds_from_the_examples() -> None:
 
 def test_the_classifier_is_deterministic_and_trained_once_per_example_set() -> None:
     safety = bundled_knowledge().safety
-    examples = [label for label, texts in detector._sections(detector.DATA / "exemplars.txt")
-                .items() for _ in texts]
-    # The detector's rows: the examples and the FAQ's questions (ordinary), sorted by label.
-    labels = sorted(examples + ["none"] * (len(safety.vectors) - len(examples)))
+    vectors, labels = safety._training
+    # The detector's rows (examples and the FAQ's questions) and the classifier's own examples.
+    assert len(vectors) == len(labels) > len(safety.vectors)
     classes = [CRISIS_KINDS.index(label) if label in CRISIS_KINDS else len(CRISIS_KINDS)
                for label in labels]
-    again = _Classifier.train(safety.vectors, classes, len(CRISIS_KINDS) + 1)
+    again = _Classifier.train(vectors, classes, len(CRISIS_KINDS) + 1)
     assert np.array_equal(again.weights, safety._classifier.weights)
-    assert _classifier(safety.vectors, labels) is safety._classifier
+    assert _classifier(vectors, labels) is safety._classifier
