@@ -330,10 +330,13 @@ class Detector:
         # The classifier learns from these rows and from examples only it uses.
         extra = [(label, text) for label, texts in _sections(DATA / "classifier.txt").items()
                  for text in texts]
-        self._training = (
-            np.concatenate([self.vectors,
-                            _encoded([encodable(text) for _, text in extra], vectors_dir)]),
-            labels + [label for label, _ in extra])
+        if extra:
+            self._training = (
+                np.concatenate([self.vectors,
+                                _encoded([encodable(text) for _, text in extra], vectors_dir)]),
+                labels + [label for label, _ in extra])
+        else:
+            self._training = (self.vectors, labels)
         self._classifier = _classifier(*self._training)
         self._query_vector = query_vector
         _patterns()

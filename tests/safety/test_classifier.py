@@ -3,9 +3,12 @@ it picks, and ordinary messages in crisis words. Messages written for these test
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from bot.safety import detector
 from bot.safety.detector import CRISIS_KINDS, _Classifier, _classifier
 from tests.conftest import bundled_knowledge
 
@@ -73,3 +76,15 @@ def test_the_classifier_is_deterministic_and_trained_once_per_example_set() -> N
     again = _Classifier.train(vectors, classes, len(CRISIS_KINDS) + 1)
     assert np.array_equal(again.weights, safety._classifier.weights)
     assert _classifier(vectors, labels) is safety._classifier
+
+
+def test_the_detector_builds_without_examples_of_the_classifiers_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("patterns.txt", "exemplars.txt"):
+        (tmp_path / name).write_text((detector.DATA / name).read_text("utf-8"), "utf-8")
+    (tmp_path / "classifier.txt").write_text("# nothing yet\n[suicide]\n", "utf-8")
+    monkeypatch.setattr(detector, "DATA", tmp_path)
+    knowledge = bundled_knowledge()
+    safety = detector.Detector(knowledge.matcher.query_vector, ["Miten haen Kela-korttia?"])
+    assert len(safety._training[0]) == len(safety.vectors)
+    assert safety.route("my husband hits me every day").name == "crisis:violence"
