@@ -12,7 +12,9 @@ the safety benchmark, see README).
 Nearest neighbours catch what is like one example; a crisis idea nobody wrote an example for
 is like none of them closely. Beside them a linear classifier (multinomial logistic
 regression on the same vectors, `_Classifier`), trained when the detector is built on all
-the examples and the FAQ's questions, says which way the message leans: it gives a card
+the examples, the FAQ's questions and broad examples of its own (`data/classifier.txt`:
+breadth helps a model that weighs all examples together, while for nearest neighbours one
+odd example is enough for a false card), says which way the message leans: it gives a card
 alone when it is sure and the nearest examples do not contradict it (CLASSIFIER_*), and it
 picks the card's kind for every encoder crisis, since it weighs every example of each kind
 rather than the single nearest one ("lost in the forest" sat nearest a suicide example).
