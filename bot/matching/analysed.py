@@ -35,7 +35,7 @@ _PACKAGE = Path(__file__).parent
 #: What the analysis is made of: a change in any of these changes every key.
 _SOURCES = ("analysis.py", "normalize.py", "lexicon.py", "data/lexicon.txt",
             "data/stopwords.txt")
-_FORMAT = 1
+_FORMAT = 2
 #: About 150 bytes a row: a few MB at most, whatever advisers edit over the years.
 MAX_ROWS = 40_000
 
@@ -64,7 +64,7 @@ def analysed(analyzer: Analyzer, glossary: Sequence[Pattern],
     analysed (and stored). Without a folder everything is analysed."""
     if folder is None:
         return [_analyse(analyzer, text, lang) for text, lang in texts]
-    path = folder / f"analysis-{code_fingerprint()[:24]}.json"
+    path = folder / f"analysis-{code_fingerprint()[:24]}.tsv"
     stored = _read(path)
     terms = hashlib.sha256(repr(list(glossary)).encode()).hexdigest()
     keys = [hashlib.sha256(f"{terms}\0{lang}\0{text}".encode()).hexdigest()[:32]
@@ -73,19 +73,19 @@ def analysed(analyzer: Analyzer, glossary: Sequence[Pattern],
     fresh = False
     for key, (text, lang) in zip(keys, texts, strict=True):
         row = stored.get(key)
-        if row is None:
+        result = _parse(row) if row is not None else None
+        if result is None:
             result = _analyse(analyzer, text, lang)
-            stored[key] = [sorted(result.features), list(result.vocabulary)]
+            stored[key] = json.dumps([sorted(result.features), list(result.vocabulary)],
+                                     ensure_ascii=False, separators=(",", ":"))
             fresh = True
-        else:
-            result = Analysed(frozenset(row[0]), tuple(row[1]))
         out.append(result)
     if fresh:
         # This build's rows last (a dict keeps its order), then the oldest dropped.
         used = set(keys)
         rows = {k: v for k, v in stored.items() if k not in used}
         rows.update((k, stored[k]) for k in keys)
-        _write(path, dict(list(rows.items())[-MAX_ROWS:]))
+        _write(path, list(rows.items())[-MAX_ROWS:])
     return out
 
 
@@ -94,34 +94,41 @@ def _analyse(analyzer: Analyzer, text: str, lang: str) -> Analysed:
                     analyzer.vocabulary(text))
 
 
-def _read(path: Path) -> dict[str, list[list[str]]]:
-    """The stored rows; a missing or damaged file is an empty cache."""
+def _read(path: Path) -> dict[str, str]:
+    """Each stored row's key and its JSON, not yet parsed: a build parses only its own rows
+    (the file may hold other corpora's too); a missing or unreadable file is an empty cache."""
     try:
-        data = json.loads(path.read_text("utf-8"))
-        rows = data["texts"]
-        if not isinstance(rows, dict):
-            raise ValueError("texts is not a mapping")
-        return rows
+        with path.open(encoding="utf-8") as handle:
+            return dict(line.rstrip("\n").split("\t", 1) for line in handle)
     except FileNotFoundError:
         pass
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError) as exc:
         log.warning("ignoring unreadable analysis cache %s: %s", path, exc)
     return {}
 
 
-def _write(path: Path, rows: dict[str, list[list[str]]]) -> None:
+def _parse(row: str) -> Analysed | None:
+    """A stored row, or None for one that is damaged (it is analysed again)."""
+    try:
+        features, vocabulary = json.loads(row)
+        return Analysed(frozenset(features), tuple(vocabulary))
+    except (ValueError, TypeError) as exc:
+        log.warning("ignoring unreadable analysis cache row: %s", exc)
+        return None
+
+
+def _write(path: Path, rows: list[tuple[str, str]]) -> None:
     """Write atomically (a crash or a second process never leaves half a file), then remove
     the files of analyses that no longer exist."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".analysis-", suffix=".json")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".analysis-", suffix=".tsv")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"format": _FORMAT, "texts": rows}, handle, ensure_ascii=False,
-                      separators=(",", ":"))
+            handle.writelines(f"{key}\t{row}\n" for key, row in rows)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    for old in path.parent.glob("analysis-*.json"):
+    for old in path.parent.glob("analysis-*"):
         if old != path:
             old.unlink(missing_ok=True)

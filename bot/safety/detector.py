@@ -329,17 +329,14 @@ class Detector:
         self._none_rows = np.array([i for i, label in enumerate(labels) if label == "none"],
                                    dtype=np.intp)
         self.vectors = _encoded([encodable(text) for _, text in rows], vectors_dir)
+        self._row_labels = labels
         # The classifier learns from these rows and from examples only it uses.
         extra = [(label, text) for label, texts in _sections(DATA / "classifier.txt").items()
                  for text in texts]
-        if extra:
-            self._training = (
-                np.concatenate([self.vectors,
-                                _encoded([encodable(text) for _, text in extra], vectors_dir)]),
-                labels + [label for label, _ in extra])
-        else:
-            self._training = (self.vectors, labels)
-        self._classifier = _classifier(*self._training)
+        self._extra = (_encoded([encodable(text) for _, text in extra], vectors_dir)
+                       if extra else np.zeros((0, self.vectors.shape[1]), np.float32),
+                       [label for label, _ in extra])
+        self._classifier = _classifier(*self._training())
         self._query_vector = query_vector
         _patterns()
 
@@ -359,10 +356,11 @@ class Detector:
     def _agreement(self, similarities: Vectors) -> float:
         return _top_mean(similarities[self._crisis_rows]) - _top_mean(similarities[self._none_rows])
 
-    def crisis_probabilities(self, query: Vectors) -> dict[str, float]:
-        """The linear classifier's probability of each crisis kind."""
-        return dict(zip(CRISIS_KINDS, self._classifier.probabilities(query).tolist(),
-                        strict=False))
+    def _training(self) -> tuple[Vectors, list[str]]:
+        """The classifier's examples: the rows and its own. Joined when needed, not kept: a
+        second copy of every row's vector for the process's life."""
+        vectors, labels = self._extra
+        return np.concatenate([self.vectors, vectors]), self._row_labels + labels
 
     def route(self, text: str, vector: Callable[[], Vectors] | None = None) -> Route:
         """The route of one message; "faq" when nothing in it needs more than the FAQ.

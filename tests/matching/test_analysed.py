@@ -3,7 +3,6 @@ exactly what analysing every text builds."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -59,7 +58,7 @@ def test_the_bundled_content_builds_the_same_index_from_the_cache(
         shutil.copy(vectors, tmp_path)
     uncached = Matcher.from_content(content)
     cold = Matcher.from_content(content, tmp_path)
-    assert list(tmp_path.glob("analysis-*.json"))
+    assert list(tmp_path.glob("analysis-*.tsv"))
     with monkeypatch.context() as patch:
         patch.setattr(Analyzer, "analyse", _no_analysis)
         warm = Matcher.from_content(content, tmp_path)  # a restart: nothing analysed
@@ -100,13 +99,13 @@ def test_a_new_glossary_or_new_code_analyses_everything_again(
     term = GlossaryTerm("mehiläistarha", ("apiary", "tarha"))
     Matcher([BEES], [term], encoder=encoder, vectors_dir=tmp_path)
     assert len(seen) == 3
-    first = list(tmp_path.glob("analysis-*.json"))
+    first = list(tmp_path.glob("analysis-*.tsv"))
     seen.clear()
     monkeypatch.setattr(analysed, "code_fingerprint", lambda: "0" * 64)
     Matcher([BEES], [term], encoder=encoder, vectors_dir=tmp_path)
     assert len(seen) == 3
     # The file of the code that is gone is gone too.
-    assert [p.name for p in tmp_path.glob("analysis-*.json")] == [f"analysis-{'0' * 24}.json"]
+    assert [p.name for p in tmp_path.glob("analysis-*.tsv")] == [f"analysis-{'0' * 24}.tsv"]
     assert first and not first[0].exists()
 
 
@@ -121,8 +120,8 @@ def test_the_file_keeps_other_builds_rows_up_to_its_limit(
     monkeypatch.setattr(analysed, "MAX_ROWS", 5)
     sauna = Document("sauna", "fi", "Missä on yleinen sauna?", (), "Uimahallissa.")
     Matcher([sauna, CHOIR], encoder=encoder, vectors_dir=tmp_path)  # 5 of 8 texts kept
-    (path,) = tmp_path.glob("analysis-*.json")
-    assert len(json.loads(path.read_text("utf-8"))["texts"]) == 5
+    (path,) = tmp_path.glob("analysis-*.tsv")
+    assert len(path.read_text("utf-8").splitlines()) == 5
     seen.clear()
     Matcher([sauna, CHOIR], encoder=encoder, vectors_dir=tmp_path)  # the last build's rows stay
     assert seen == []
@@ -130,16 +129,21 @@ def test_the_file_keeps_other_builds_rows_up_to_its_limit(
     assert len(seen) == 3
 
 
-def test_a_damaged_file_is_analysed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          caplog: pytest.LogCaptureFixture) -> None:
+def test_a_damaged_file_or_row_is_analysed_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
     encoder = CountingEncoder()
     Matcher([BEES], encoder=encoder, vectors_dir=tmp_path)
-    (path,) = tmp_path.glob("analysis-*.json")
-    for damage in ('{"texts": [1, 2]}', "{not json"):
-        path.write_text(damage, "utf-8")
+    (path,) = tmp_path.glob("analysis-*.tsv")
+    rows = path.read_text("utf-8").splitlines()
+    key = rows[0].split("\t")[0]
+    for damage, analysed_again in (("no tab here\n", 3), (f"{key}\t[1, 2\n", 1),
+                                   (f"{key}\t{{}}\n", 1)):
+        path.write_text(damage + "\n".join(rows[1:]) + "\n", "utf-8")
         seen = _analyses(monkeypatch)
         matcher = Matcher([BEES], encoder=encoder, vectors_dir=tmp_path)
-        assert len(seen) == 3
+        assert len(seen) == analysed_again
         assert "ignoring unreadable analysis cache" in caplog.text
         assert matcher.match("mehiläispesät", "fi").ranked[0].id == "beekeeping"
         monkeypatch.undo()
+        caplog.clear()
