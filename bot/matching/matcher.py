@@ -380,32 +380,17 @@ class Matcher:
         sample_langs = np.array([lang for _, lang in sample_rows])
         sampled = {lang: sample_vectors[sample_langs == lang].mean(axis=0) for lang in LANGUAGES}
         every: Vectors = np.mean(list(sampled.values()), axis=0)
-        langs = np.array([lang for _, lang in rows])
         #: Taken off every query: what all languages share (see the module docstring).
         self._mean = _blend(raw, every)
-        # In place: each language's mean comes from its own rows, which nothing else reads,
-        # and a copy of every vector per step would be the largest memory of a content load.
-        for lang in set(langs):
-            rows_of = langs == lang
-            raw[rows_of] -= _blend(raw[rows_of], sampled.get(lang, every))
-        raw /= np.maximum(np.linalg.norm(raw, axis=1, keepdims=True), 1e-9)
-        self._vectors = raw
-        sizes = np.array([len(group) for group in texts_of])
+        self._vectors = _centred(raw, [lang for _, lang in rows], sampled, every)
         #: Where each entry's rows start in ``_vectors`` (for np.maximum.reduceat).
-        self._starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.intp)
+        self._starts = _group_starts(texts_of)
         sums = np.add.reduceat(self._vectors, self._starts, axis=0) if rows else self._vectors
         self._centres = _unit(sums)
         # The passages are centred the same way, each language by its own passages' mean.
-        passage_langs = np.array([lang for _, lang in passage_rows])
-        for lang in set(passage_langs):
-            rows_of = passage_langs == lang
-            passages[rows_of] -= _blend(passages[rows_of], sampled.get(lang, every))
-        passages /= np.maximum(np.linalg.norm(passages, axis=1, keepdims=True), 1e-9)
-        self._passages = passages
-        passage_sizes = np.array([len(group) for group in passages_of])
+        self._passages = _centred(passages, [lang for _, lang in passage_rows], sampled, every)
         #: Where each entry's passages start in ``_passages``.
-        self._passage_starts = np.concatenate(
-            ([0], np.cumsum(passage_sizes)[:-1])).astype(np.intp)
+        self._passage_starts = _group_starts(passages_of)
 
     @classmethod
     def from_content(cls, content: ContentSet, vectors_dir: Path | None = None) -> Matcher:
@@ -615,6 +600,25 @@ def _blend(vectors: Vectors, prior: Vectors) -> Vectors:
     n = len(vectors)
     total = vectors.sum(axis=0) + LANGUAGE_PRIOR * prior
     return np.asarray(total / (n + LANGUAGE_PRIOR), dtype=np.float32)
+
+
+def _centred(vectors: Vectors, langs: Sequence[str], sampled: dict[str, Vectors],
+             every: Vectors) -> Vectors:
+    """Each row less its language's mean (see the module docstring), scaled to length 1.
+    In place: each language's mean comes from its own rows, which nothing else reads, and a
+    copy of every vector per step would be the largest memory of a content load."""
+    of_lang = np.array(langs)
+    for lang in set(langs):
+        rows_of = of_lang == lang
+        vectors[rows_of] -= _blend(vectors[rows_of], sampled.get(lang, every))
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+    return vectors
+
+
+def _group_starts(groups: Sequence[Sequence[object]]) -> npt.NDArray[np.intp]:
+    """Where each group starts when the groups are laid end to end."""
+    sizes = np.array([len(group) for group in groups], dtype=np.intp)
+    return np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.intp)
 
 
 def _starts(postings: Sequence[Sequence[object]]) -> npt.NDArray[np.intp]:
