@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -200,39 +200,68 @@ class _Section:
     """One section's patterns. A message is searched with a pattern only when it holds one of
     the pattern's *cues*, pieces of text every match contains ("sillalta" or "katolta"…):
     run as one alternation, the 700 crisis patterns took 1.7 ms a message, most of the
-    safety step's time, as Python's engine tries every pattern at every position. Cues are
-    found by their first three letters, so a message costs one look-up per letter. A
-    pattern with no cue found is always searched."""
+    safety step's time, as Python's engine tries every pattern at every position. A pattern
+    with no cue found is always searched."""
 
     patterns: tuple[re.Pattern[str], ...]
-    #: First three letters of a cue → (the cue, the number of its pattern).
-    index: dict[str, tuple[tuple[str, int], ...]]
+    #: Each cued pattern's cues.
+    cues: tuple[frozenset[str], ...]
     always: re.Pattern[str] | None
 
     @classmethod
     def compile(cls, patterns: Sequence[str]) -> _Section:
         cued: list[re.Pattern[str]] = []
-        index: dict[str, list[tuple[str, int]]] = {}
+        cues_of: list[frozenset[str]] = []
         uncued = []
         for pattern in patterns:
             cues = _cues(pattern)
             if not cues:
                 uncued.append(pattern)
                 continue
-            for cue in sorted(cues):
-                index.setdefault(cue[:MIN_CUE], []).append((cue, len(cued)))
+            cues_of.append(frozenset(cues))
             cued.append(re.compile(pattern))
         always = re.compile("|".join(f"(?:{p})" for p in uncued)) if uncued else None
-        return cls(tuple(cued), {k: tuple(v) for k, v in index.items()}, always)
+        return cls(tuple(cued), tuple(cues_of), always)
 
-    def search(self, text: str) -> bool:
-        cued: set[int] = set()
-        for at in range(len(text) - MIN_CUE + 1):
-            for cue, number in self.index.get(text[at:at + MIN_CUE], ()):
-                if text.startswith(cue, at):
-                    cued.add(number)
+    def search(self, text: str, cued: Iterable[int]) -> bool:
+        """Whether a pattern matches ``text``, of those whose cue it holds (numbers from
+        :meth:`_Patterns.scan`) and those without a cue."""
         return (any(self.patterns[number].search(text) for number in sorted(cued))
                 or (self.always is not None and self.always.search(text) is not None))
+
+
+class _Patterns:
+    """Every section, and one index of all their cues by their first three letters, so that
+    a message is scanned for cues once (one look-up per letter), not once per section."""
+
+    def __init__(self, sections: dict[str, _Section]) -> None:
+        self.sections = sections
+        index: dict[str, list[tuple[str, str, int]]] = {}
+        for name, section in sections.items():
+            for number, cues in enumerate(section.cues):
+                for cue in sorted(cues):
+                    index.setdefault(cue[:MIN_CUE], []).append((cue, name, number))
+        self._index = {key: tuple(value) for key, value in index.items()}
+
+    def scan(self, text: str) -> _Scanned:
+        cued: dict[str, set[int]] = {}
+        for at in range(len(text) - MIN_CUE + 1):
+            for cue, name, number in self._index.get(text[at:at + MIN_CUE], ()):
+                if text.startswith(cue, at):
+                    cued.setdefault(name, set()).add(number)
+        return _Scanned(self, text, cued)
+
+
+@dataclass(frozen=True)
+class _Scanned:
+    """One message's cues: which section matches it."""
+
+    patterns: _Patterns
+    text: str
+    cued: dict[str, set[int]]
+
+    def matches(self, name: str) -> bool:
+        return self.patterns.sections[name].search(self.text, self.cued.get(name, ()))
 
 
 def _cues(pattern: str) -> set[str] | None:
@@ -282,10 +311,10 @@ def _needs(items: Any, c: Any) -> set[str] | None:
 
 
 @cache
-def _patterns() -> dict[str, _Section]:
+def _patterns() -> _Patterns:
     """The patterns of each section, written in the folded form of the message."""
-    return {name: _Section.compile([fold(p) for p in lines])
-            for name, lines in _sections(DATA / "patterns.txt").items() if lines}
+    return _Patterns({name: _Section.compile([fold(p) for p in lines])
+                      for name, lines in _sections(DATA / "patterns.txt").items() if lines})
 
 
 #: Vectors of texts already encoded in this process: a content reload re-encodes only what
@@ -374,11 +403,11 @@ class Detector:
             emoji = any(unicodedata.category(ch) == "So" for ch in text)
             return Route("smalltalk", "ack") if emoji else FAQ
         short = len(words) <= MAX_SMALLTALK_WORDS
-        folded = fold(text)
+        found = _patterns().scan(fold(text))
         # Said in jest ("killing me 😅") or asking the advisers' hours: see patterns.txt.
-        joke = bool(_patterns()["joke"].search(folded))
-        hours = bool(_patterns()["hours"].search(folded))
-        return (_by_pattern(folded, short, joke, hours)
+        joke = found.matches("joke")
+        hours = found.matches("hours")
+        return (_by_pattern(found, short, joke, hours)
                 or self._by_example(vector() if vector else self._query_vector(text),
                                     short, joke, hours))
 
@@ -414,18 +443,16 @@ def _top_mean(similarities: Vectors) -> float:
     return float(np.partition(similarities, -AGREEMENT)[-AGREEMENT:].mean())
 
 
-def _by_pattern(folded: str, short: bool, joke: bool, hours: bool) -> Route | None:
-    patterns = _patterns()
+def _by_pattern(found: _Scanned, short: bool, joke: bool, hours: bool) -> Route | None:
     for kind in CRISIS_KINDS:
-        if (kind == "emergency" or not joke) and patterns[kind].search(folded):
+        if (kind == "emergency" or not joke) and found.matches(kind):
             return Route(f"crisis:{kind}", kind)
-    if short and patterns["smalltalk:bot"].search(folded):
+    if short and found.matches("smalltalk:bot"):
         return Route("smalltalk", "bot")
-    if not hours and (patterns["human"].search(folded)
-                      or (short and patterns["human:short"].search(folded))):
+    if not hours and (found.matches("human") or (short and found.matches("human:short"))):
         return Route("human")
     if short:
         for kind in SMALLTALK_KINDS:
-            if patterns[f"smalltalk:{kind}"].search(folded):
+            if found.matches(f"smalltalk:{kind}"):
                 return Route("smalltalk", kind)
     return None

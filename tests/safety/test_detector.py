@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.matching.normalize import fold
-from bot.safety.detector import DATA, Route, _by_pattern
+from bot.safety.detector import DATA, Route, _by_pattern, _patterns
 from tests.conftest import bundled_knowledge
 
 CASES = [
@@ -148,7 +148,7 @@ WANT_TO_DIE = ["haluan kuolla", "jag vill dö", "I want to die", "хочу ум�
 
 @pytest.mark.parametrize("text", WANT_TO_DIE)
 def test_wanting_to_die_is_caught_by_the_patterns(text: str) -> None:
-    assert _by_pattern(fold(text), short=True, joke=False, hours=False) == Route(
+    assert _by_pattern(_patterns().scan(fold(text)), short=True, joke=False, hours=False) == Route(
         "crisis:suicide", "suicide")
     assert route(text).crisis == "suicide"
 
@@ -192,7 +192,7 @@ def test_patterns_use_no_upper_case_escapes() -> None:
     "ماڵئاوا",
 ])
 def test_touch_or_smoke_alone_is_no_pattern_crisis(text: str) -> None:
-    assert _by_pattern(fold(text), False, False, False) is None
+    assert _by_pattern(_patterns().scan(fold(text)), False, False, False) is None
 
 
 # The ninth crisis probe (messages written for it, nine languages, a third in Latin letters):
@@ -273,4 +273,4 @@ def test_ninth_probe_crises_get_the_right_card(text: str, kind: str) -> None:
 
 @pytest.mark.parametrize("text", NINTH_PROBE_LOOKALIKES)
 def test_ninth_probe_lookalikes_are_no_pattern_crisis(text: str) -> None:
-    assert _by_pattern(fold(text), False, False, False) is None
+    assert _by_pattern(_patterns().scan(fold(text)), False, False, False) is None
