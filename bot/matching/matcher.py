@@ -384,13 +384,13 @@ class Matcher:
         self._mean = _blend(raw, every)
         self._vectors = _centred(raw, [lang for _, lang in rows], sampled, every)
         #: Where each entry's rows start in ``_vectors`` (for np.maximum.reduceat).
-        self._starts = _group_starts(texts_of)
+        self._starts = _starts(texts_of)[:-1]
         sums = np.add.reduceat(self._vectors, self._starts, axis=0) if rows else self._vectors
         self._centres = _unit(sums)
         # The passages are centred the same way, each language by its own passages' mean.
         self._passages = _centred(passages, [lang for _, lang in passage_rows], sampled, every)
         #: Where each entry's passages start in ``_passages``.
-        self._passage_starts = _group_starts(passages_of)
+        self._passage_starts = _starts(passages_of)[:-1]
 
     @classmethod
     def from_content(cls, content: ContentSet, vectors_dir: Path | None = None) -> Matcher:
@@ -613,12 +613,6 @@ def _centred(vectors: Vectors, langs: Sequence[str], sampled: dict[str, Vectors]
         vectors[rows_of] -= _blend(vectors[rows_of], sampled.get(lang, every))
     vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
     return vectors
-
-
-def _group_starts(groups: Sequence[Sequence[object]]) -> npt.NDArray[np.intp]:
-    """Where each group starts when the groups are laid end to end."""
-    sizes = np.array([len(group) for group in groups], dtype=np.intp)
-    return np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.intp)
 
 
 def _starts(postings: Sequence[Sequence[object]]) -> npt.NDArray[np.intp]:
