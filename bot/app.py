@@ -19,6 +19,7 @@ from bot.i18n.languages import native_name
 from bot.i18n.replies import Message, escape
 from bot.knowledge.knowledge import Knowledge
 from bot.knowledge.reloader import ContentReloader
+from bot.process.memory import share_one_arena
 from bot.storage.storage import MEMORY, Storage, load_or_create_key
 from bot.storage.usage import ReachStats, Usage
 
@@ -66,6 +67,7 @@ class Neuvo:
 
     async def initialize(self) -> None:
         """Load and check everything before the first user is served; fail loudly if not."""
+        share_one_arena()  # before the answer and SQLite threads exist
         settings = self.settings
         knowledge = self._preloaded or Knowledge.load(settings.content_dir, settings.vectors_dir)
         knowledge.matcher.encoder.load()

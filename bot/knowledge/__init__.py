@@ -2,5 +2,5 @@
 and the local directory, validated as one set and swapped as one; and the live reloader
 that watches the content folder.
 
-May import `bot.content`, `bot.matching` and `bot.local_guide` only.
+May import `bot.content`, `bot.matching`, `bot.local_guide` and `bot.process` only.
 """

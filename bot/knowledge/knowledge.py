@@ -15,9 +15,9 @@ from bot.content.crisis import CrisisHelp, load_crisis, validate_crisis
 from bot.content.loader import validate_content
 from bot.content.yamlfile import ContentInvalid, Report
 from bot.local_guide.directory import Directory, validate_directory
-from bot.matching.e5model import return_freed_memory
 from bot.matching.embedding import shared_encoder
 from bot.matching.matcher import Matcher
+from bot.process.memory import return_freed_memory
 from bot.safety.detector import Detector
 
 

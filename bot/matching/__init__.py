@@ -4,5 +4,6 @@ bundled weights run by onnxruntime) and its on-disk vector cache, hybrid scoring
 answer / suggest / none decision. Its data files (lexicon, stop words, language profiles,
 the encoder's graph) are in `data/`.
 
-May import `bot.content` (the entry model) only; knows nothing of users or transports.
+May import `bot.content` (the entry model) and `bot.process` only; knows nothing
+of users or transports.
 """

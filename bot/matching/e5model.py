@@ -25,7 +25,6 @@ Run ``python -m bot.matching.e5model`` to write the graph file again (after chan
 
 from __future__ import annotations
 
-import ctypes
 import re
 import struct
 import threading
@@ -38,6 +37,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import onnxruntime as ort
+
+from bot.process.memory import return_freed_memory
 
 Vectors = npt.NDArray[np.float32]
 
@@ -325,19 +326,6 @@ class E5:
             pooled = self._session.run(None, {"embedded": embedded[None]})[0]
         vector: npt.NDArray[np.float32] = pooled[0]
         return vector
-
-
-def return_freed_memory() -> None:
-    """Hand freed memory back to the system. glibc keeps the pages of freed memory for later
-    use, which after a one-off load means for the process's whole life: the model's load
-    copies the weights three times (the conversion, onnxruntime's copy, its packed form),
-    about 30 MB, and a content load leaves as much of passing analysis behind. Other C
-    libraries return memory in their own way."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return
-    libc.malloc_trim(0)
 
 
 def _initialisers(weights: WeightsFile) -> tuple[list[str], list[npt.NDArray[Any]]]:
