@@ -94,3 +94,33 @@ def test_the_temporary_protection_answer_says_where_to_see_whether_it_continues_
     lines = [facts(line) for line in answer.splitlines()]
     assert any("migri.fi" in found.addresses and {"4", "2027"} <= found.numbers
                for found in lines)
+
+
+#: Preparatory education (valmistava opetus) is open today to pupils with an immigrant background
+#: born abroad or in Finland (OPH:
+#: https://www.oph.fi/fi/koulutus-ja-tutkinnot/maahanmuuttotaustaiset-oppijat-perusopetukseen-valmistavassa-opetuksessa);
+#: HE 103/2025 proposed to limit it to pupils born abroad, and whether that was enacted was not
+#: found (review-log.md, 2026-12-07). "If the child does not know Finnish, they can start there"
+#: would be wrong for a child born in Finland if it was, so the sentence speaks of a child who
+#: has moved to Finland, which is true under either rule: same line as the term, every language.
+PREPARATORY = {
+    "fi": ("valmistava", "muuttanut Suomeen"),
+    "en": ("preparatory education", "moved to Finland"),
+    "sv": ("förberedande undervisning", "flyttat till Finland"),
+    "ru": ("valmistava opetus", "переехал в Финляндию"),
+    "uk": ("valmistava opetus", "переїхала до Фінляндії"),
+    "ar": ("valmistava opetus", "انتقل إلى فنلندا"),
+    "fa": ("valmistava opetus", "به فنلاند آمده"),
+    "ckb": ("valmistava opetus", "هاتووەتە فینلەندا"),
+    "so": ("valmistava opetus", "u soo guuray Finland"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(CONTENT.entries["school"].texts))
+def test_the_school_answer_offers_preparatory_education_to_a_child_who_moved_to_finland(
+    lang: str,
+) -> None:
+    term, moved = PREPARATORY[lang]
+    answer = CONTENT.entries["school"].texts[lang].answer
+    line = next((line for line in answer.splitlines() if term in line), "")
+    assert moved in line
