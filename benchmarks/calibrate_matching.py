@@ -61,6 +61,7 @@ CANDIDATE_RULES: dict[str, tuple[float, ...]] = {
     "ONE_WORD_MARGIN": (math.inf, 0.8, 0.7, 0.6, 0.55, 0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2),
     "SEMANTIC_DISSENT_FULL": (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5),
     "PASSAGE_MARGIN_MIN": (math.inf, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1),
+    "ONE_WORD_UNKNOWN_MAX": (-math.inf, 0.0, 0.2, 0.35),
 }
 #: The bot's values of those constants, for fits that leave them as they are.
 BOT_RULES = {name: float(getattr(matching, name)) for name in CANDIDATE_RULES}
@@ -412,7 +413,7 @@ def main() -> None:
     print("}")
     print(f"ANSWER_CONFIDENCE = {final.answer_at}\nSUGGEST_CONFIDENCE = {final.suggest_at}")
     for name, value in final.rules.items():
-        print(f"{name} = {'math.inf' if math.isinf(value) else value}")
+        print(f"{name} = {value if not math.isinf(value) else '-' * (value < 0) + 'math.inf'}")
 
 
 if __name__ == "__main__":
