@@ -90,7 +90,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
           f"{matching.ANSWER_CONFIDENCE} if two words support the entry and the meaning margin "
           f"is at least {matching.SEMANTIC_MARGIN_MIN}, or at least "
           f"-{matching.SEMANTIC_DISSENT_MAX} when they are what the entry is about, or with "
-          f"three words the passage margin at least {matching.PASSAGE_MARGIN_MIN}; suggest at "
+          f"three words the passage margin at least {matching.PASSAGE_MARGIN_MIN}, or if one "
+          f"word is all the question says that the content knows, both signals agree and the "
+          f"entry weighs the word at least {matching.ONE_WORD_CENTRAL}; suggest at "
           f"{matching.SUGGEST_CONFIDENCE})")
     print(f"shown: {', '.join(result.ids) or '-'}")
     print(f"detected language: {detect_language(args.text) or '-'}")
@@ -119,7 +121,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     print(f"  confidence = 1 / (1 + e^-(sum {matching.CONFIDENCE_BIAS:+.2f}))")
     print("also read by the answer rule: passage_margin "
           f"{assessment.inputs.get('passage_margin', 0.0):.3f} (what the entry says, against "
-          "the next entry)")
+          f"the next entry); central {assessment.inputs.get('central', 0.0):.3f} (the entry's "
+          "least weight of the shared words: 1 when every way of asking has them)")
     return 0
 
 

@@ -49,7 +49,8 @@ def constants(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(calibration, "RULES", {})
 
 
-@pytest.mark.parametrize("rules", [(), ("ONE_WORD_MARGIN",), ("PASSAGE_MARGIN_MIN",)])
+@pytest.mark.parametrize("rules", [(), ("ONE_WORD_MARGIN",), ("PASSAGE_MARGIN_MIN",),
+                                   ("ONE_WORD_UNKNOWN_MAX",)])
 @pytest.mark.usefixtures("constants")
 def test_the_fit_has_the_least_cost_of_the_bot_s_own_decisions(rules: tuple[str, ...]) -> None:
     calibration.RULES.update((name, calibration.CANDIDATE_RULES[name]) for name in rules)

@@ -158,7 +158,7 @@ SURE = {"evidence": 2 / 3, "about": 2 / 3, "semantic_margin": 0.05}
     # Two of three are: one word comes only from the answer, so the meaning must agree.
     ({**SURE, "evidence": 1.0, "about": 2 / 3, "semantic_margin": -0.05}, "suggest"),
     ({**SURE, "evidence": 1.0, "about": 2 / 3, "semantic_margin": 0.05}, "answer"),
-    # One word is never an answer, however sure the meaning is.
+    # One word among others is not an answer, however sure the meaning is.
     ({**SURE, "evidence": 1 / 3, "about": 1 / 3, "semantic_margin": 0.3}, "suggest"),
 ])
 def test_an_answer_needs_two_words_and_a_meaning_that_agrees(
@@ -184,6 +184,53 @@ def test_one_word_may_answer_only_when_the_meaning_singles_the_entry_out(
     assert math.isinf(matcher.ONE_WORD_MARGIN)
     monkeypatch.setattr(matcher, "ONE_WORD_MARGIN", 0.45)
     assert matcher.decide(0.99, inputs) == decision
+
+
+WHOLE = {"evidence": 1 / 3, "about": 1 / 3, "unknown": 0.0, "agree": 1.0,
+         "semantic_margin": 0.3, "central": 0.95}
+
+
+@pytest.mark.parametrize(("inputs", "decision"), [
+    # One word, and the content knows every word of the question: nothing else it says
+    # points elsewhere, and both signals put the entry first.
+    (WHOLE, "answer"),
+    # Something the content does not know ("resepti" of a pancake) is another topic.
+    ({**WHOLE, "unknown": 0.33}, "suggest"),
+    # The words put another entry first, or the meaning does (or only just prefers it).
+    ({**WHOLE, "agree": 0.0}, "suggest"),
+    ({**WHOLE, "semantic_margin": 0.02}, "suggest"),
+    # The word is only in the entry's answer.
+    ({**WHOLE, "about": 0.0}, "suggest"),
+    # The entry has what the word names only where its own word is a homograph.
+    ({**WHOLE, "central": 0.53}, "suggest"),
+])
+def test_one_word_may_answer_when_it_is_all_the_question_says(
+    inputs: dict[str, float], decision: str
+) -> None:
+    assert matcher.decide(0.99, inputs) == decision
+    assert matcher.decide(0.01, inputs) == "none"
+
+
+def test_the_one_word_rule_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    # What --try ONE_WORD_UNKNOWN_MAX fits, its first candidate being the rule off.
+    monkeypatch.setattr(matcher, "ONE_WORD_UNKNOWN_MAX", -math.inf)
+    assert matcher.decide(0.99, WHOLE) == "suggest"
+
+
+@pytest.mark.parametrize(("text", "decision"), [
+    ("verokortti", "answer"),
+    ("apteekki", "answer"),
+    # "resepti" is a recipe too, and so is "recipe": the prescription entry has the recipe
+    # concept only because its Finnish word for a prescription is "resepti".
+    ("resepti", "suggest"),
+    ("recipe", "suggest"),
+])
+def test_a_one_word_question_is_answered_unless_the_word_is_a_homograph(
+    new_topics: Matcher, text: str, decision: str
+) -> None:
+    result = new_topics.match(text)
+    assert result.decision == decision
+    assert result.ranked[0].id in {"tax-card", "prescription"}
 
 
 @pytest.mark.parametrize(("dissent_full", "decision"), [

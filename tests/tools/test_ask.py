@@ -25,3 +25,6 @@ def test_ask_shows_each_signal(monkeypatch: pytest.MonkeyPatch,
     # The passage signal (what the entry says) and the rule's use of it.
     assert any("to what it says (passage) " in line for line in lines)
     assert any(line.startswith("also read by the answer rule: passage_margin ") for line in lines)
+    # The one-word rule's reading of how much the entry is about the shared words.
+    assert any(line.startswith("also read by the answer rule: ") and "; central " in line
+               for line in lines)
