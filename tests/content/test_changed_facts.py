@@ -112,7 +112,7 @@ PREPARATORY = {
     "ar": ("valmistava opetus", "انتقل إلى فنلندا"),
     "fa": ("valmistava opetus", "به فنلاند آمده"),
     "ckb": ("valmistava opetus", "هاتووەتە فینلەندا"),
-    "so": ("valmistava opetus", "u soo guuray Finland"),
+    "so": ("valmistava opetus", "Finland u soo guuray"),
 }
 
 
