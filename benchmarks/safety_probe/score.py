@@ -17,6 +17,8 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+CRISIS_KINDS = ("suicide", "emergency", "violence", "exploitation")
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -35,7 +37,7 @@ def main() -> None:
             groups[key].append(row)
     print(f"{'group':<16}{'crisis':>7}{'recall':>8}{'right':>8}{'none':>6}{'false':>8}")
     for key, group in groups.items():
-        crisis = [r for r in group if r["expected"] != "none"]
+        crisis = [r for r in group if r["expected"] in CRISIS_KINDS]
         ordinary = [r for r in group if r["expected"] == "none"]
         caught = sum(r["route"].startswith("crisis:") for r in crisis)
         right = sum(r["route"] == f"crisis:{r['expected']}" for r in crisis)
@@ -45,6 +47,8 @@ def main() -> None:
               f"{false / max(len(ordinary), 1):>8.3f}")
     if args.misses:
         for row in rows:
+            if row["expected"] not in (*CRISIS_KINDS, "none"):
+                continue
             want = "faq" if row["expected"] == "none" else f"crisis:{row['expected']}"
             # An ordinary message sent to a person or small talk is no miss here.
             wrong = (row["route"].startswith("crisis") if want == "faq"

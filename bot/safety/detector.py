@@ -92,6 +92,13 @@ CLASSIFIER_AGREEMENT = 0.0
 #: written for the purpose the readings it caught had at least 0.82, the false ones on the
 #: content's questions at most 0.70.
 NATIVE_CLASSIFIER_MIN = 0.8
+#: How much the nearest examples of each kind count beside the classifier for the card's
+#: kind (see `Detector._kind`): per unit of cosine similarity, in log odds. At 25 a lead of
+#: 0.02 over another kind's examples weighs as much as 1.65 times its odds. Of 25, 50 and 100
+#: (and 1-5 neighbours, where AGREEMENT did as well as any), the one that keeps "lost in the
+#: forest" an emergency (50 made it suicide again, the nearest example's kind); on the
+#: crisis messages of a probe written for the purpose the right card went 0.61 -> 0.63.
+KIND_NEARNESS = 25.0
 #: Training: L2 penalty 1/(C·n), full-batch gradient steps from zero weights (so the same
 #: examples give the same weights, bit for bit, on the same machine).
 CLASSIFIER_C = 1.0
@@ -172,8 +179,11 @@ def _softmax(logits: Vectors) -> Vectors:
     return result
 
 
-#: Classifiers already trained in this process, by a hash of their training data.
+#: Classifiers already trained in this process, by a hash of their training data, the most
+#: recently used last. Only the last few are kept: every content reload that changes the
+#: FAQ's questions trains a new one (about 10 kB), and a bot reloads for months.
 _CLASSIFIERS: dict[str, _Classifier] = {}
+MAX_CLASSIFIERS = 4
 
 
 def _classifier(vectors: Vectors, labels: Sequence[str]) -> _Classifier:
@@ -181,9 +191,13 @@ def _classifier(vectors: Vectors, labels: Sequence[str]) -> _Classifier:
                for label in labels]
     key = hashlib.sha256(np.ascontiguousarray(vectors, dtype=np.float32).tobytes()
                          + bytes(classes)).hexdigest()
-    if key not in _CLASSIFIERS:
-        _CLASSIFIERS[key] = _Classifier.train(vectors, classes, len(CRISIS_KINDS) + 1)
-    return _CLASSIFIERS[key]
+    model = _CLASSIFIERS.pop(key, None)
+    if model is None:
+        model = _Classifier.train(vectors, classes, len(CRISIS_KINDS) + 1)
+        while len(_CLASSIFIERS) >= MAX_CLASSIFIERS:
+            del _CLASSIFIERS[next(iter(_CLASSIFIERS))]
+    _CLASSIFIERS[key] = model
+    return model
 
 
 def _sections(path: Path) -> dict[str, list[str]]:
@@ -365,6 +379,8 @@ class Detector:
         self._starts = np.array([labels.index(label) for label in self._labels], dtype=np.intp)
         self._crisis_rows = np.array([i for i, label in enumerate(labels) if label in CRISIS_KINDS],
                                      dtype=np.intp)
+        self._kind_rows = {kind: np.array([i for i, label in enumerate(labels) if label == kind],
+                                          dtype=np.intp) for kind in CRISIS_KINDS}
         self._none_rows = np.array([i for i, label in enumerate(labels) if label == "none"],
                                    dtype=np.intp)
         self.vectors = _encoded([encodable(text) for _, text in rows], vectors_dir)
@@ -394,6 +410,17 @@ class Detector:
 
     def _agreement(self, similarities: Vectors) -> float:
         return _top_mean(similarities[self._crisis_rows]) - _top_mean(similarities[self._none_rows])
+
+    def _kind(self, chances: Vectors, similarities: Vectors) -> str:
+        """The card's kind: the classifier's log odds, plus KIND_NEARNESS times the mean
+        similarity of each kind's AGREEMENT nearest examples. The classifier weighs every
+        example, so a message about a pregnant woman bleeding leans to violence (examples of
+        a pregnant woman kicked); the nearest examples of the right kind, though not near
+        enough for a card alone, say which situation it is."""
+        near = np.array([_top_mean(similarities[self._kind_rows[kind]])
+                         for kind in CRISIS_KINDS])
+        evidence = np.log(np.maximum(chances, 1e-9)) + KIND_NEARNESS * near
+        return CRISIS_KINDS[int(evidence.argmax())]
 
     def _training(self) -> tuple[Vectors, list[str]]:
         """The classifier's examples: the rows and its own. Joined when needed, not kept: a
@@ -445,7 +472,7 @@ class Detector:
             # Whether: the nearest examples, or failing them the classifier. Which card: the
             # classifier, which weighs every example of each kind, not the one nearest.
             chances = self._classifier.probabilities(query)[:len(CRISIS_KINDS)]
-            kind = CRISIS_KINDS[int(chances.argmax())]
+            kind = self._kind(chances, similarities)
             agreement = self._agreement(similarities)
             if chances.sum() >= lean and (
                     (near[crisis] >= MIN_SIMILARITY and near[crisis] >= ordinary + CRISIS_MARGIN

@@ -75,7 +75,31 @@ def test_the_classifier_is_deterministic_and_trained_once_per_example_set() -> N
                for label in labels]
     again = _Classifier.train(vectors, classes, len(CRISIS_KINDS) + 1)
     assert np.array_equal(again.weights, safety._classifier.weights)
-    assert _classifier(vectors, labels) is safety._classifier
+    assert _classifier(vectors, labels) is _classifier(vectors, labels)
+
+
+def test_only_the_last_few_classifiers_are_kept() -> None:
+    # Every content reload that changes the questions trains one: the process must not
+    # keep them all.
+    rng = np.random.default_rng(3)
+    labels = [*CRISIS_KINDS, "none"] * 4
+    first = rng.standard_normal((len(labels), 8)).astype(np.float32)
+    kept = _classifier(first, labels)
+    assert _classifier(first, labels) is kept
+    for _ in range(detector.MAX_CLASSIFIERS + 2):
+        _classifier(rng.standard_normal((len(labels), 8)).astype(np.float32), labels)
+    assert len(detector._CLASSIFIERS) <= detector.MAX_CLASSIFIERS
+    assert _classifier(first, labels) is not kept
+
+
+def test_the_card_leans_to_the_kind_whose_examples_are_nearest() -> None:
+    # The classifier leans to violence; the suicide examples are clearly nearer.
+    safety = bundled_knowledge().safety
+    chances = np.array([0.3, 0.1, 0.5, 0.1], dtype=np.float32)  # CRISIS_KINDS order
+    similarities = np.full(len(safety.vectors), 0.85, dtype=np.float32)
+    assert safety._kind(chances, similarities) == "violence"
+    similarities[safety._kind_rows["suicide"]] = 0.9
+    assert safety._kind(chances, similarities) == "suicide"
 
 
 def test_the_detector_builds_without_examples_of_the_classifiers_own(
