@@ -18,7 +18,7 @@ def route(text: str) -> str:
 
 
 # No pattern and no near enough example: the classifier alone gives a card. (Which one is its
-# best guess: for the first it is violence, not emergency; any card shows 112.)
+# best guess; any card shows 112.)
 @pytest.mark.parametrize("text", [
     "I am stuck in the forest, night is coming and I have no idea where I am",
     "a man is forcing my sister to beg in the street",
@@ -47,9 +47,12 @@ def test_the_card_is_the_classifiers_kind(text: str, expected: str) -> None:
 
 
 # Situations described, not named (classifier.txt): vomiting blood in Persian got no card
-# before its examples; a work contract ending stays an everyday question.
+# before their examples; a work contract ending stays an everyday question.
 @pytest.mark.parametrize(("text", "expected"), [
     ("پدرم خون بالا میاره", "crisis:emergency"),
+    # Lost in a forest was a violence card before them.
+    ("I am stuck in the forest, night is coming and I have no idea where I am",
+     "crisis:emergency"),
     ("my work contract ends in May, can I stay in Finland", "faq"),
 ])
 def test_situations_described_not_named(text: str, expected: str) -> None:
