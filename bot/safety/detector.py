@@ -92,12 +92,13 @@ CLASSIFIER_AGREEMENT = 0.0
 #: written for the purpose the readings it caught had at least 0.82, the false ones on the
 #: content's questions at most 0.70.
 NATIVE_CLASSIFIER_MIN = 0.8
-#: How much the nearest examples of each kind count beside the classifier for the card's
+#: How much the nearest example of each kind counts beside the classifier for the card's
 #: kind (see `Detector._kind`): per unit of cosine similarity, in log odds. At 25 a lead of
-#: 0.02 over another kind's examples weighs as much as 1.65 times its odds. Of 25, 50 and 100
-#: (and 1-5 neighbours, where AGREEMENT did as well as any), the one that keeps "lost in the
-#: forest" an emergency (50 made it suicide again, the nearest example's kind); on the
-#: crisis messages of a probe written for the purpose the right card went 0.61 -> 0.63.
+#: 0.02 over another kind's nearest example weighs as much as 1.65 times its odds. Of 25, 50
+#: and 100 (the mean of 2-5 nearest did no better than the nearest, which costs nothing: it
+#: is known already), the one that keeps "lost in the forest" an emergency (100 made it
+#: suicide again, the nearest example's kind); on the crisis messages of a probe written
+#: for the purpose the right card went 0.61 -> 0.63.
 KIND_NEARNESS = 25.0
 #: Training: L2 penalty 1/(C·n), full-batch gradient steps from zero weights (so the same
 #: examples give the same weights, bit for bit, on the same machine).
@@ -379,8 +380,6 @@ class Detector:
         self._starts = np.array([labels.index(label) for label in self._labels], dtype=np.intp)
         self._crisis_rows = np.array([i for i, label in enumerate(labels) if label in CRISIS_KINDS],
                                      dtype=np.intp)
-        self._kind_rows = {kind: np.array([i for i, label in enumerate(labels) if label == kind],
-                                          dtype=np.intp) for kind in CRISIS_KINDS}
         self._none_rows = np.array([i for i, label in enumerate(labels) if label == "none"],
                                    dtype=np.intp)
         self.vectors = _encoded([encodable(text) for _, text in rows], vectors_dir)
@@ -411,15 +410,14 @@ class Detector:
     def _agreement(self, similarities: Vectors) -> float:
         return _top_mean(similarities[self._crisis_rows]) - _top_mean(similarities[self._none_rows])
 
-    def _kind(self, chances: Vectors, similarities: Vectors) -> str:
-        """The card's kind: the classifier's log odds, plus KIND_NEARNESS times the mean
-        similarity of each kind's AGREEMENT nearest examples. The classifier weighs every
-        example, so a message about a pregnant woman bleeding leans to violence (examples of
-        a pregnant woman kicked); the nearest examples of the right kind, though not near
-        enough for a card alone, say which situation it is."""
-        near = np.array([_top_mean(similarities[self._kind_rows[kind]])
-                         for kind in CRISIS_KINDS])
-        evidence = np.log(np.maximum(chances, 1e-9)) + KIND_NEARNESS * near
+    def _kind(self, chances: Vectors, near: dict[str, float]) -> str:
+        """The card's kind: the classifier's log odds, plus KIND_NEARNESS times the similarity
+        of each kind's nearest example (``near``, see :meth:`nearest`). The classifier weighs
+        every example, so a message about a pregnant woman bleeding leans to violence
+        (examples of a pregnant woman kicked); the nearest example of the right kind,
+        though not near enough for a card alone, says which situation it is."""
+        evidence = (np.log(np.maximum(chances, 1e-9))
+                    + KIND_NEARNESS * np.array([near[kind] for kind in CRISIS_KINDS]))
         return CRISIS_KINDS[int(evidence.argmax())]
 
     def _training(self) -> tuple[Vectors, list[str]]:
@@ -472,7 +470,7 @@ class Detector:
             # Whether: the nearest examples, or failing them the classifier. Which card: the
             # classifier, which weighs every example of each kind, not the one nearest.
             chances = self._classifier.probabilities(query)[:len(CRISIS_KINDS)]
-            kind = self._kind(chances, similarities)
+            kind = self._kind(chances, near)
             agreement = self._agreement(similarities)
             if chances.sum() >= lean and (
                     (near[crisis] >= MIN_SIMILARITY and near[crisis] >= ordinary + CRISIS_MARGIN

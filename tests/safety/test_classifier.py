@@ -106,13 +106,13 @@ def test_only_the_last_few_classifiers_are_kept() -> None:
 
 
 def test_the_card_leans_to_the_kind_whose_examples_are_nearest() -> None:
-    # The classifier leans to violence; the suicide examples are clearly nearer.
+    # The classifier leans to violence; a suicide example is clearly nearer.
     safety = bundled_knowledge().safety
     chances = np.array([0.3, 0.1, 0.5, 0.1], dtype=np.float32)  # CRISIS_KINDS order
-    similarities = np.full(len(safety.vectors), 0.85, dtype=np.float32)
-    assert safety._kind(chances, similarities) == "violence"
-    similarities[safety._kind_rows["suicide"]] = 0.9
-    assert safety._kind(chances, similarities) == "suicide"
+    near = dict.fromkeys(CRISIS_KINDS, 0.85)
+    assert safety._kind(chances, near) == "violence"
+    near["suicide"] = 0.9
+    assert safety._kind(chances, near) == "suicide"
 
 
 def test_the_detector_builds_without_examples_of_the_classifiers_own(
