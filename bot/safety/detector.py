@@ -92,6 +92,11 @@ CLASSIFIER_AGREEMENT = 0.0
 #: written for the purpose the readings it caught had at least 0.82, the false ones on the
 #: content's questions at most 0.70.
 NATIVE_CLASSIFIER_MIN = 0.8
+#: ... and it is read back only when the classifier puts at least this much on the crisis
+#: kinds as typed: an encoder pass is most of the safety step's cost, and most Latin-letter
+#: questions (13 of the FAQ benchmark's 22) lean less. Of the probe's crisis messages it
+#: caught, two leaned less (0.02, 0.09).
+NATIVE_SUSPICION = 0.1
 #: How much the nearest example of each kind counts beside the classifier for the card's
 #: kind (see `Detector._kind`): per unit of cosine similarity, in log odds. At 25 a lead of
 #: 0.02 over another kind's nearest example weighs as much as 1.65 times its odds. Of 25, 50
@@ -449,9 +454,13 @@ class Detector:
         crisis = _by_pattern(found, short, joke, hours, found_native)
         if crisis is not None:
             return crisis
-        routed = self._by_example(vector() if vector else self._query_vector(text),
-                                  short, joke, hours)
-        if native and routed.crisis is None:
+        query = vector() if vector else self._query_vector(text)
+        routed = self._by_example(query, short, joke, hours)
+        # The reading back costs an encoder pass: only for a message that, as typed, leans
+        # at least a little towards a crisis.
+        if (native and routed.crisis is None
+                and self._classifier.probabilities(query)[:len(CRISIS_KINDS)].sum()
+                >= NATIVE_SUSPICION):
             again = self._by_example(self._query_vector(native), short, joke, hours,
                                      lean=NATIVE_CLASSIFIER_MIN)
             if again.crisis is not None:
