@@ -144,11 +144,15 @@ _TRANSLIT_RE = {
 }
 
 
+def cyrillic(text: str, lang: str) -> str:
+    """Latin-letter Russian or Ukrainian (lower case) in Cyrillic letters, not folded."""
+    table = _TRANSLIT[lang]
+    return _TRANSLIT_RE[lang].sub(lambda m: table[m.group(0)], text)
+
+
 def latin_to_cyrillic(token: str, lang: str) -> str:
     """A Latin-letter Russian or Ukrainian word in Cyrillic, folded like any word."""
-    table = _TRANSLIT[lang]
-    out = _TRANSLIT_RE[lang].sub(lambda m: table[m.group(0)], token)
-    folded = tokens(out)
+    folded = tokens(cyrillic(token, lang))
     return folded[0] if folded else token
 
 

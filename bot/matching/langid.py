@@ -22,7 +22,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -227,10 +227,19 @@ def load_models() -> None:
     _function_words()
 
 
-def detect_language(text: str) -> str | None:
-    """The language code (one of bot.i18n.languages.LANGUAGES) of ``text``; None without letters."""
+@lru_cache(maxsize=64)
+def best_label(text: str) -> str | None:
+    """The likeliest label of ``text``: a language, or one typed in Latin letters
+    ("ru-latn"); None without letters. Remembered for the last few texts: the safety step
+    asks it about a message just before the matcher asks :func:`detect_language`, and one
+    identification serves both."""
     ranked = scores(text)
     if not ranked:
         return None
-    best = max(ranked, key=lambda label: ranked[label])
-    return best.split("-")[0]
+    return max(ranked, key=lambda label: ranked[label])
+
+
+def detect_language(text: str) -> str | None:
+    """The language code (one of bot.i18n.languages.LANGUAGES) of ``text``; None without letters."""
+    best = best_label(text)
+    return best.split("-")[0] if best else None

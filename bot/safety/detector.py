@@ -38,9 +38,11 @@ from typing import Any
 import numpy as np
 
 from bot.matching.embedding import Vectors, shared_encoder
+from bot.matching.langid import best_label
 from bot.matching.matcher import encodable
 from bot.matching.normalize import fold, tokens
 from bot.matching.vectors import cached
+from bot.safety.romanised import native_script
 
 DATA = Path(__file__).parent / "data"
 
@@ -82,6 +84,27 @@ CLASSIFIER_LEAD = -0.005
 #: ideas no pattern or example had, their ordinary look-alikes, and the bundled content's
 #: ways of asking), not on a benchmark.
 CLASSIFIER_AGREEMENT = 0.0
+#: A message typed in Latin letters is read a second time written back in its own script
+#: (`romanised`); a crisis card from that reading also needs the classifier to put this
+#: much on the crisis kinds. The spelling back is a guess, and its noise can sit near a
+#: crisis example ("bade sa3ed el nas", "I want to help people", was nearest a violence
+#: one), while the classifier weighs all examples: on the crisis messages of a probe
+#: written for the purpose the readings it caught had at least 0.82, the false ones on the
+#: content's questions at most 0.70.
+NATIVE_CLASSIFIER_MIN = 0.8
+#: ... and it is read back only when the classifier puts at least this much on the crisis
+#: kinds as typed: an encoder pass is most of the safety step's cost, and most Latin-letter
+#: questions (13 of the FAQ benchmark's 22) lean less. Of the probe's crisis messages it
+#: caught, two leaned less (0.02, 0.09).
+NATIVE_SUSPICION = 0.1
+#: How much the nearest example of each kind counts beside the classifier for the card's
+#: kind (see `Detector._kind`): per unit of cosine similarity, in log odds. At 25 a lead of
+#: 0.02 over another kind's nearest example weighs as much as 1.65 times its odds. Of 25, 50
+#: and 100 (the mean of 2-5 nearest did no better than the nearest, which costs nothing: it
+#: is known already), the one that keeps "lost in the forest" an emergency (100 made it
+#: suicide again, the nearest example's kind); on the crisis messages of a probe written
+#: for the purpose the right card went 0.61 -> 0.63.
+KIND_NEARNESS = 25.0
 #: Training: L2 penalty 1/(C·n), full-batch gradient steps from zero weights (so the same
 #: examples give the same weights, bit for bit, on the same machine).
 CLASSIFIER_C = 1.0
@@ -162,8 +185,11 @@ def _softmax(logits: Vectors) -> Vectors:
     return result
 
 
-#: Classifiers already trained in this process, by a hash of their training data.
+#: Classifiers already trained in this process, by a hash of their training data, the most
+#: recently used last. Only the last few are kept: every content reload that changes the
+#: FAQ's questions trains a new one (about 10 kB), and a bot reloads for months.
 _CLASSIFIERS: dict[str, _Classifier] = {}
+MAX_CLASSIFIERS = 4
 
 
 def _classifier(vectors: Vectors, labels: Sequence[str]) -> _Classifier:
@@ -171,9 +197,13 @@ def _classifier(vectors: Vectors, labels: Sequence[str]) -> _Classifier:
                for label in labels]
     key = hashlib.sha256(np.ascontiguousarray(vectors, dtype=np.float32).tobytes()
                          + bytes(classes)).hexdigest()
-    if key not in _CLASSIFIERS:
-        _CLASSIFIERS[key] = _Classifier.train(vectors, classes, len(CRISIS_KINDS) + 1)
-    return _CLASSIFIERS[key]
+    model = _CLASSIFIERS.pop(key, None)
+    if model is None:
+        model = _Classifier.train(vectors, classes, len(CRISIS_KINDS) + 1)
+        while len(_CLASSIFIERS) >= MAX_CLASSIFIERS:
+            del _CLASSIFIERS[next(iter(_CLASSIFIERS))]
+    _CLASSIFIERS[key] = model
+    return model
 
 
 def _sections(path: Path) -> dict[str, list[str]]:
@@ -392,6 +422,16 @@ class Detector:
     def _agreement(self, similarities: Vectors) -> float:
         return _top_mean(similarities[self._crisis_rows]) - _top_mean(similarities[self._none_rows])
 
+    def _kind(self, chances: Vectors, near: dict[str, float]) -> str:
+        """The card's kind: the classifier's log odds, plus KIND_NEARNESS times the similarity
+        of each kind's nearest example (``near``, see :meth:`nearest`). The classifier weighs
+        every example, so a message about a pregnant woman bleeding leans to violence
+        (examples of a pregnant woman kicked); the nearest example of the right kind,
+        though not near enough for a card alone, says which situation it is."""
+        evidence = (np.log(np.maximum(chances, 1e-9))
+                    + KIND_NEARNESS * np.array([near[kind] for kind in CRISIS_KINDS]))
+        return CRISIS_KINDS[int(evidence.argmax())]
+
     def _training(self) -> tuple[Vectors, list[str]]:
         """The classifier's examples: the rows and its own. Joined when needed, not kept: a
         second copy of every row's vector for the process's life."""
@@ -414,11 +454,30 @@ class Detector:
         # Said in jest ("killing me 😅") or asking the advisers' hours: see patterns.txt.
         joke = found.matches("joke")
         hours = found.matches("hours")
-        return (_by_pattern(found, short, joke, hours)
-                or self._by_example(vector() if vector else self._query_vector(text),
-                                    short, joke, hours))
+        # Typed in Latin letters in a language with its own script: the crisis signals are
+        # also read from the text written back in that script (see `romanised`).
+        native = native_script(text, best_label(text))
+        found_native = _patterns().scan(fold(native)) if native else None
+        crisis = _by_pattern(found, short, joke, hours, found_native)
+        if crisis is not None:
+            return crisis
+        query = vector() if vector else self._query_vector(text)
+        routed = self._by_example(query, short, joke, hours)
+        # The reading back costs an encoder pass: only for a message that, as typed, leans
+        # at least a little towards a crisis.
+        if (native and routed.crisis is None
+                and self._classifier.probabilities(query)[:len(CRISIS_KINDS)].sum()
+                >= NATIVE_SUSPICION):
+            again = self._by_example(self._query_vector(native), short, joke, hours,
+                                     lean=NATIVE_CLASSIFIER_MIN)
+            if again.crisis is not None:
+                return again
+        return routed
 
-    def _by_example(self, query: Vectors, short: bool, joke: bool, hours: bool) -> Route:
+    def _by_example(self, query: Vectors, short: bool, joke: bool, hours: bool,
+                    lean: float = 0.0) -> Route:
+        """The route the examples give; a crisis card also needs the classifier to put at
+        least ``lean`` on the crisis kinds together."""
         similarities = self.vectors @ query
         near = self._best(similarities)
         ordinary = near["none"]
@@ -427,10 +486,11 @@ class Detector:
             # Whether: the nearest examples, or failing them the classifier. Which card: the
             # classifier, which weighs every example of each kind, not the one nearest.
             chances = self._classifier.probabilities(query)[:len(CRISIS_KINDS)]
-            kind = CRISIS_KINDS[int(chances.argmax())]
+            kind = self._kind(chances, near)
             agreement = self._agreement(similarities)
-            if ((near[crisis] >= MIN_SIMILARITY and near[crisis] >= ordinary + CRISIS_MARGIN
-                 and agreement >= AGREEMENT_MARGIN)
+            if chances.sum() >= lean and (
+                    (near[crisis] >= MIN_SIMILARITY and near[crisis] >= ordinary + CRISIS_MARGIN
+                     and agreement >= AGREEMENT_MARGIN)
                     or (chances.sum() >= CLASSIFIER_MIN
                         and near[crisis] >= ordinary + CLASSIFIER_LEAD
                         and agreement >= CLASSIFIER_AGREEMENT)):
@@ -450,9 +510,14 @@ def _top_mean(similarities: Vectors) -> float:
     return float(np.partition(similarities, -AGREEMENT)[-AGREEMENT:].mean())
 
 
-def _by_pattern(found: _Scanned, short: bool, joke: bool, hours: bool) -> Route | None:
+def _by_pattern(found: _Scanned, short: bool, joke: bool, hours: bool,
+                native: _Scanned | None = None) -> Route | None:
+    """The route the patterns give; ``native`` is the message written back in its own
+    script, read for the crisis sections only (a person or small talk is asked for in the
+    words as typed)."""
     for kind in CRISIS_KINDS:
-        if (kind == "emergency" or not joke) and found.matches(kind):
+        if (kind == "emergency" or not joke) and (
+                found.matches(kind) or (native is not None and native.matches(kind))):
             return Route(f"crisis:{kind}", kind)
     if short and found.matches("smalltalk:bot"):
         return Route("smalltalk", "bot")

@@ -18,7 +18,7 @@ def route(text: str) -> str:
 
 
 # No pattern and no near enough example: the classifier alone gives a card. (Which one is its
-# best guess: for the first it is violence, not emergency; any card shows 112.)
+# best guess; any card shows 112.)
 @pytest.mark.parametrize("text", [
     "I am stuck in the forest, night is coming and I have no idea where I am",
     "a man is forcing my sister to beg in the street",
@@ -43,6 +43,19 @@ def test_a_crisis_idea_no_example_names_gets_a_card(text: str) -> None:
     ("my husband took my phone and passport and locked the door", "crisis:violence"),
 ])
 def test_the_card_is_the_classifiers_kind(text: str, expected: str) -> None:
+    assert route(text) == expected
+
+
+# Situations described, not named (classifier.txt): vomiting blood in Persian got no card
+# before their examples; a work contract ending stays an everyday question.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("پدرم خون بالا میاره", "crisis:emergency"),
+    # Lost in a forest was a violence card before them.
+    ("I am stuck in the forest, night is coming and I have no idea where I am",
+     "crisis:emergency"),
+    ("my work contract ends in May, can I stay in Finland", "faq"),
+])
+def test_situations_described_not_named(text: str, expected: str) -> None:
     assert route(text) == expected
 
 
@@ -75,7 +88,31 @@ def test_the_classifier_is_deterministic_and_trained_once_per_example_set() -> N
                for label in labels]
     again = _Classifier.train(vectors, classes, len(CRISIS_KINDS) + 1)
     assert np.array_equal(again.weights, safety._classifier.weights)
-    assert _classifier(vectors, labels) is safety._classifier
+    assert _classifier(vectors, labels) is _classifier(vectors, labels)
+
+
+def test_only_the_last_few_classifiers_are_kept() -> None:
+    # Every content reload that changes the questions trains one: the process must not
+    # keep them all.
+    rng = np.random.default_rng(3)
+    labels = [*CRISIS_KINDS, "none"] * 4
+    first = rng.standard_normal((len(labels), 8)).astype(np.float32)
+    kept = _classifier(first, labels)
+    assert _classifier(first, labels) is kept
+    for _ in range(detector.MAX_CLASSIFIERS + 2):
+        _classifier(rng.standard_normal((len(labels), 8)).astype(np.float32), labels)
+    assert len(detector._CLASSIFIERS) <= detector.MAX_CLASSIFIERS
+    assert _classifier(first, labels) is not kept
+
+
+def test_the_card_leans_to_the_kind_whose_examples_are_nearest() -> None:
+    # The classifier leans to violence; a suicide example is clearly nearer.
+    safety = bundled_knowledge().safety
+    chances = np.array([0.3, 0.1, 0.5, 0.1], dtype=np.float32)  # CRISIS_KINDS order
+    near = dict.fromkeys(CRISIS_KINDS, 0.85)
+    assert safety._kind(chances, near) == "violence"
+    near["suicide"] = 0.9
+    assert safety._kind(chances, near) == "suicide"
 
 
 def test_the_detector_builds_without_examples_of_the_classifiers_own(
