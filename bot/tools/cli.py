@@ -92,7 +92,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
           f"-{matching.SEMANTIC_DISSENT_MAX} when they are what the entry is about, or with "
           f"three words the passage margin at least {matching.PASSAGE_MARGIN_MIN}, or if one "
           f"word is all the question says that the content knows, both signals agree and the "
-          f"entry weighs the word at least {matching.ONE_WORD_CENTRAL}; suggest at "
+          f"entry weighs the word at least {matching.ONE_WORD_CENTRAL}; always the entry "
+          f"weighing one of the shared words at least {matching.STRONGEST_MIN}; suggest at "
           f"{matching.SUGGEST_CONFIDENCE})")
     print(f"shown: {', '.join(result.ids) or '-'}")
     print(f"detected language: {detect_language(args.text) or '-'}")
@@ -122,7 +123,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
     print("also read by the answer rule: passage_margin "
           f"{assessment.inputs.get('passage_margin', 0.0):.3f} (what the entry says, against "
           f"the next entry); central {assessment.inputs.get('central', 0.0):.3f} (the entry's "
-          "least weight of the shared words: 1 when every way of asking has them)")
+          "least weight of the shared words: 1 when every way of asking has them); strongest "
+          f"{assessment.inputs.get('strongest', 0.0):.3f} (its greatest: under "
+          f"{matching.STRONGEST_MIN} the words are not what the entry is about, as with a "
+          "homograph)")
     return 0
 
 

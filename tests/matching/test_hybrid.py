@@ -144,7 +144,7 @@ def test_assessment_shows_each_signal(new_topics: Matcher) -> None:
     assert 0 <= assessment.confidence <= 1
 
 
-SURE = {"evidence": 2 / 3, "about": 2 / 3, "semantic_margin": 0.05}
+SURE = {"evidence": 2 / 3, "about": 2 / 3, "semantic_margin": 0.05, "strongest": 1.0}
 
 
 @pytest.mark.parametrize(("inputs", "decision"), [
@@ -160,6 +160,10 @@ SURE = {"evidence": 2 / 3, "about": 2 / 3, "semantic_margin": 0.05}
     ({**SURE, "evidence": 1.0, "about": 2 / 3, "semantic_margin": 0.05}, "answer"),
     # One word among others is not an answer, however sure the meaning is.
     ({**SURE, "evidence": 1 / 3, "about": 1 / 3, "semantic_margin": 0.3}, "suggest"),
+    # Two words, but the entry is about none of them: a homograph in some of its languages.
+    ({**SURE, "semantic_margin": 0.3, "strongest": 0.53}, "suggest"),
+    ({**SURE, "evidence": 1.0, "about": 1.0, "semantic_margin": 0.3, "strongest": 0.53},
+     "suggest"),
 ])
 def test_an_answer_needs_two_words_and_a_meaning_that_agrees(
     inputs: dict[str, float], decision: str
@@ -187,7 +191,7 @@ def test_one_word_may_answer_only_when_the_meaning_singles_the_entry_out(
 
 
 WHOLE = {"evidence": 1 / 3, "about": 1 / 3, "unknown": 0.0, "agree": 1.0,
-         "semantic_margin": 0.3, "central": 0.95}
+         "semantic_margin": 0.3, "central": 0.95, "strongest": 0.95}
 
 
 @pytest.mark.parametrize(("inputs", "decision"), [
@@ -297,6 +301,81 @@ def test_words_only_in_an_answer_are_not_what_the_entry_is_about() -> None:
     assert told.result.ranked[0].id == "lost-keys"
     assert told.inputs["evidence"] == 2 / 3 and told.inputs["about"] == 1 / 3
 
+
+
+def _prescription(lang: str, question: str, alternates: tuple[str, ...],
+                  answer: str) -> Document:
+    return Document("prescription", lang, question, alternates, answer)
+
+
+# The prescription entry as content has it in many languages: only the Finnish ways of asking
+# say "resepti" (a recipe too), and every answer names the Finnish service word "e-resepti".
+PRESCRIPTION_EVERYWHERE = [
+    _prescription("fi", "Miten saan reseptilääkkeen apteekista?",
+                  ("Lääkäri kirjoitti reseptin, mistä haen lääkkeen?", "Mikä on e-resepti?"),
+                  "Lääkäri kirjoittaa sähköisen reseptin (e-resepti). Hae lääke mistä tahansa "
+                  "apteekista ja ota mukaan Kela-kortti."),
+    _prescription("en", "How do I get prescription medicine from a pharmacy?",
+                  ("The doctor gave me a prescription, where do I pick up the medicine?",
+                   "What is an e-prescription?"),
+                  "The doctor writes an electronic prescription (e-resepti). Pick up the "
+                  "medicine at any pharmacy and bring your Kela card."),
+    _prescription("ru", "Как получить лекарство по рецепту в аптеке?",
+                  ("Врач выписал рецепт, где забрать лекарство?", "Что такое электронный рецепт?"),
+                  "Врач выписывает электронный рецепт (e-resepti). Лекарство можно получить в "
+                  "любой аптеке, возьмите карточку Kela."),
+    _prescription("uk", "Як отримати ліки за рецептом в аптеці?",
+                  ("Лікар виписав рецепт, де забрати ліки?", "Що таке електронний рецепт?"),
+                  "Лікар виписує електронний рецепт (e-resepti). Ліки можна отримати в будь-якій "
+                  "аптеці, візьміть картку Kela."),
+    _prescription("ar", "كيف أحصل على دواء بوصفة طبية من الصيدلية؟",
+                  ("كتب لي الطبيب وصفة طبية، من أين أستلم الدواء؟", "ما هي الوصفة الإلكترونية؟"),
+                  "يكتب الطبيب وصفة إلكترونية (e-resepti). يمكنك استلام الدواء من أي صيدلية، "
+                  "وخذ معك بطاقة Kela."),
+]
+
+
+@pytest.fixture(scope="module")
+def prescription_everywhere() -> Matcher:
+    others = [d for d in (BEES, CHOIR, SAUNA, TAX, *IN_ENGLISH) if d.id != "prescription"]
+    return Matcher([*others, *PRESCRIPTION_EVERYWHERE], vectors_dir=VECTORS)
+
+
+# A recipe is one concept over two words, which the entry has only from the Finnish word.
+HOMOGRAPHS = ["cooking recipe", "рецепт торта"]
+
+
+@pytest.mark.parametrize("text", HOMOGRAPHS)
+def test_two_words_of_a_homograph_do_not_answer(prescription_everywhere: Matcher,
+                                                text: str) -> None:
+    assessed = prescription_everywhere.assess(text)
+    assert assessed.result.ranked[0].id == "prescription"
+    assert assessed.inputs["evidence"] == 2 / 3
+    assert assessed.inputs["strongest"] < matcher.STRONGEST_MIN
+    assert assessed.result.decision == "suggest"
+
+
+@pytest.mark.parametrize("text", HOMOGRAPHS)
+def test_without_the_rule_the_homograph_would_be_answered(
+    prescription_everywhere: Matcher, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What --try STRONGEST_MIN fits, its first candidate being the rule off.
+    monkeypatch.setattr(matcher, "STRONGEST_MIN", 0.0)
+    assert prescription_everywhere.match(text).decision == "answer"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Miten saan reseptilääkkeen apteekista?", "prescription"),
+    ("where can I pick up my prescription medicine", "prescription"),
+    ("Врач выписал рецепт, где забрать лекарство?", "prescription"),
+    ("where do I get a tax card", "tax-card"),
+])
+def test_what_entries_are_about_is_still_answered(prescription_everywhere: Matcher,
+                                                  text: str, expected: str) -> None:
+    assessed = prescription_everywhere.assess(text)
+    assert assessed.inputs["strongest"] >= matcher.STRONGEST_MIN
+    assert assessed.result.decision == "answer"
+    assert assessed.result.ids == (expected,)
 
 
 # Entries in Finnish, English, Russian and Arabic, and three only in Finnish and English, as

@@ -28,3 +28,7 @@ def test_ask_shows_each_signal(monkeypatch: pytest.MonkeyPatch,
     # The one-word rule's reading of how much the entry is about the shared words.
     assert any(line.startswith("also read by the answer rule: ") and "; central " in line
                for line in lines)
+    # ... and the rule that any answer needs the entry to be about one of the words.
+    assert any(line.startswith("also read by the answer rule: ") and "; strongest " in line
+               for line in lines)
+    assert "; always the entry weighing one of the shared words at least " in lines[0]
