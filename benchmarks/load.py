@@ -43,7 +43,8 @@ How it is measured:
   timed.
 * Handled per second = replies received / (last reply − first push) of the phase.
 * Sends that answer no waiting update are counted; those repeating the chat's previous text
-  are messages sent twice. The bot's logged errors and warnings are counted too.
+  with nothing asked in between are messages sent twice. The bot's logged errors and
+  warnings are counted too.
 * The machine may be shared: the CPU that other processes used during each phase is reported
   (from /proc/stat), since it lowers both bots' numbers. On the shared development machine
   one bot's best rate moved by up to 40 % between runs, more than the differences being
@@ -312,6 +313,8 @@ class LoadStandIn(BotApiStandIn):
     inflight: dict[int, tuple[float, Phase]] = field(default_factory=dict)
     last_message: dict[int, int] = field(default_factory=dict)
     last_text: dict[int, tuple[str, float]] = field(default_factory=dict)
+    #: chat id → when its user last sent something (perf_counter).
+    asked_at: dict[int, float] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
     batches: list[int] = field(default_factory=list)
     #: When the bot last fetched updates or sent something (perf_counter).
@@ -319,7 +322,8 @@ class LoadStandIn(BotApiStandIn):
     _new: asyncio.Event = field(default_factory=asyncio.Event)
 
     def track(self, chat_id: int, phase: Phase) -> None:
-        self.inflight[chat_id] = (time.perf_counter(), phase)
+        now = self.asked_at[chat_id] = time.perf_counter()
+        self.inflight[chat_id] = (now, phase)
 
     def _push(self, update: dict[str, Any]) -> None:
         update["update_id"] = next(self._ids)
@@ -367,7 +371,10 @@ class LoadStandIn(BotApiStandIn):
         now = self.last_activity = time.perf_counter()
         text = str(params.get("text", ""))
         previous, previous_at = self.last_text.get(chat_id, ("", 0.0))
-        repeated = previous == text
+        # Sent twice: the chat's previous text again, with nothing asked in between. (A user
+        # may ask the same thing twice, and the reply's first message, not its last, lets
+        # the simulated user go on: a two-message reply's second then meets the next question.)
+        repeated = previous == text and self.asked_at.get(chat_id, 0.0) < previous_at
         if method == "sendMessage":
             self.last_message[chat_id] = params["message_id"]
             self.last_text[chat_id] = (text, now)
