@@ -34,17 +34,17 @@ How it is measured:
   not Telegram's cap. A last short phase per bot turns the quotas back on to show that then
   Telegram's limit caps both (bot (a) has no limiter, so nothing caps it).
 * The stand-in answers getUpdates with at most `limit` (100) updates, like Telegram.
-* A simulated person sends the next message only after the bot answered the previous one, as
-  people do; arrivals are open-loop (update k is sent at k/rate whatever the bot does) and are
-  spread over a pool of users that grows when everyone is waiting. So each chat has at most
+* A simulated person sends the next message only after the bot answered the previous one
+  (the whole reply: nothing more came for REPLY_QUIET), as people do; arrivals are
+  open-loop (update k is sent at k/rate whatever the bot does) and are spread over a pool
+  of users that grows when everyone is waiting. So each chat has at most
   one update in flight, and the bot's first sendMessage (or editMessageText) to that chat after
   the update was pushed is its reply: latency is from pushing the update into the stand-in to
   the stand-in receiving that request. Further messages of the same reply are counted, not
   timed.
 * Handled per second = replies received / (last reply − first push) of the phase.
 * Sends that answer no waiting update are counted; those repeating the chat's previous text
-  with nothing asked in between are messages sent twice. The bot's logged errors and
-  warnings are counted too.
+  are messages sent twice. The bot's logged errors and warnings are counted too.
 * The machine may be shared: the CPU that other processes used during each phase is reported
   (from /proc/stat), since it lowers both bots' numbers. On the shared development machine
   one bot's best rate moved by up to 40 % between runs, more than the differences being
@@ -267,6 +267,8 @@ class Users:
 # -- the stand-in, with bookkeeping for load ---------------------------------------------
 
 _REPLIES = frozenset({"sendMessage", "editMessageText"})
+#: Seconds without another message to a chat after which its reply counts as complete.
+REPLY_QUIET = 0.2
 _FAST = _REPLIES | {"answerCallbackQuery", "getUpdates"}
 
 
@@ -313,8 +315,8 @@ class LoadStandIn(BotApiStandIn):
     inflight: dict[int, tuple[float, Phase]] = field(default_factory=dict)
     last_message: dict[int, int] = field(default_factory=dict)
     last_text: dict[int, tuple[str, float]] = field(default_factory=dict)
-    #: chat id → when its user last sent something (perf_counter).
-    asked_at: dict[int, float] = field(default_factory=dict)
+    #: chat id → the timer that lets its user go on once the reply is complete.
+    releases: dict[int, asyncio.TimerHandle] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
     batches: list[int] = field(default_factory=list)
     #: When the bot last fetched updates or sent something (perf_counter).
@@ -322,8 +324,7 @@ class LoadStandIn(BotApiStandIn):
     _new: asyncio.Event = field(default_factory=asyncio.Event)
 
     def track(self, chat_id: int, phase: Phase) -> None:
-        now = self.asked_at[chat_id] = time.perf_counter()
-        self.inflight[chat_id] = (now, phase)
+        self.inflight[chat_id] = (time.perf_counter(), phase)
 
     def _push(self, update: dict[str, Any]) -> None:
         update["update_id"] = next(self._ids)
@@ -371,13 +372,14 @@ class LoadStandIn(BotApiStandIn):
         now = self.last_activity = time.perf_counter()
         text = str(params.get("text", ""))
         previous, previous_at = self.last_text.get(chat_id, ("", 0.0))
-        # Sent twice: the chat's previous text again, with nothing asked in between. (A user
-        # may ask the same thing twice, and the reply's first message, not its last, lets
-        # the simulated user go on: a two-message reply's second then meets the next question.)
-        repeated = previous == text and self.asked_at.get(chat_id, 0.0) < previous_at
+        repeated = previous == text
         if method == "sendMessage":
             self.last_message[chat_id] = params["message_id"]
             self.last_text[chat_id] = (text, now)
+        pending = self.releases.pop(chat_id, None)
+        if pending is not None:  # the reply goes on: its user waits for the rest
+            pending.cancel()
+            self._release_later(chat_id)
         waiting = self.inflight.pop(chat_id, None)
         if waiting is None:
             if self.phase is not None:
@@ -389,6 +391,17 @@ class LoadStandIn(BotApiStandIn):
             return
         pushed_at, phase = waiting
         phase.replied(now - pushed_at, now)
+        self._release_later(chat_id)
+
+    def _release_later(self, chat_id: int) -> None:
+        """Let the user write again once the reply has been quiet for REPLY_QUIET seconds: a
+        reply may be several messages (a crisis card, then the answer), and a user who went
+        on after the first would have the second taken for the reply to their next message."""
+        self.releases[chat_id] = asyncio.get_running_loop().call_later(
+            REPLY_QUIET, self._release, chat_id)
+
+    def _release(self, chat_id: int) -> None:
+        del self.releases[chat_id]
         if self.users is not None:
             self.users.answered(chat_id)
 
