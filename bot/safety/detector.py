@@ -427,8 +427,14 @@ class Detector:
         of each kind's nearest example (``near``, see :meth:`nearest`). The classifier weighs
         every example, so a message about a pregnant woman bleeding leans to violence
         (examples of a pregnant woman kicked); the nearest example of the right kind,
-        though not near enough for a card alone, says which situation it is."""
-        evidence = (np.log(np.maximum(chances, 1e-9))
+        though not near enough for a card alone, says which situation it is.
+
+        The classifier's say grows with the probability it puts on a crisis at all: when
+        the nearest examples gave the card and the classifier takes the message for an
+        ordinary one, its split of the little left between the kinds is noise ("my salary
+        came late again, what can I do", nearest an exploitation example, got the suicide
+        card on 0.05 against 0.02)."""
+        evidence = (float(chances.sum()) * np.log(np.maximum(chances, 1e-9))
                     + KIND_NEARNESS * np.array([near[kind] for kind in CRISIS_KINDS]))
         return CRISIS_KINDS[int(evidence.argmax())]
 

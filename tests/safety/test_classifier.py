@@ -115,6 +115,19 @@ def test_the_card_leans_to_the_kind_whose_examples_are_nearest() -> None:
     assert safety._kind(chances, near) == "suicide"
 
 
+def test_a_classifier_that_sees_no_crisis_does_not_pick_the_card() -> None:
+    # The nearest examples gave the card; the classifier takes the message for an ordinary
+    # one (0.07 on all crisis kinds), so its 0.05 against 0.02 says nothing about the kind.
+    safety = bundled_knowledge().safety
+    near = dict.fromkeys(CRISIS_KINDS, 0.85)
+    near["suicide"], near["exploitation"] = 0.886, 0.915
+    unsure = np.zeros(len(CRISIS_KINDS), dtype=np.float32)
+    unsure[CRISIS_KINDS.index("suicide")], unsure[CRISIS_KINDS.index("exploitation")] = 0.05, 0.02
+    assert safety._kind(unsure, near) == "exploitation"
+    # Sure of a crisis, the same split of its odds decides.
+    assert safety._kind(unsure * 14, near) == "suicide"
+
+
 def test_the_detector_builds_without_examples_of_the_classifiers_own(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("patterns.txt", "exemplars.txt"):
