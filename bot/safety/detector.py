@@ -490,16 +490,17 @@ class Detector:
         crisis = max(CRISIS_KINDS, key=lambda k: near[k])
         if not joke and near[crisis] >= CLASSIFIER_FLOOR:
             # Whether: the nearest examples, or failing them the classifier. Which card: the
-            # classifier, which weighs every example of each kind, not the one nearest.
+            # classifier and each kind's nearest example together (see `_kind`).
             chances = self._classifier.probabilities(query)[:len(CRISIS_KINDS)]
-            kind = self._kind(chances, near)
+            leaning = float(chances.sum())
             agreement = self._agreement(similarities)
-            if chances.sum() >= lean and (
+            if leaning >= lean and (
                     (near[crisis] >= MIN_SIMILARITY and near[crisis] >= ordinary + CRISIS_MARGIN
                      and agreement >= AGREEMENT_MARGIN)
-                    or (chances.sum() >= CLASSIFIER_MIN
+                    or (leaning >= CLASSIFIER_MIN
                         and near[crisis] >= ordinary + CLASSIFIER_LEAD
                         and agreement >= CLASSIFIER_AGREEMENT)):
+                kind = self._kind(chances, near)
                 return Route(f"crisis:{kind}", kind)
         if (not hours and near["human"] >= MIN_SIMILARITY
                 and near["human"] > ordinary + INTENT_MARGIN):
