@@ -6,9 +6,10 @@ finding are the same on both sides; questions additionally get spelling repair.
 - Concepts: :class:`bot.matching.lexicon.ConceptFinder` hits, shared by all languages. In a question
   only the longest hits count ("страховка квартиры" is home insurance, not also health
   insurance); a function word alone never makes a concept.
-- Words: the tokens no concept explains, without function words, stemmed with the Snowball
-  stemmer of the language (Russian's also for Ukrainian; Latin words inside a Russian,
-  Arabic… text are usually Finnish official words and get the Finnish stemmer), then cut to
+- Words: the tokens no concept explains, without function words (in any of their forms:
+  see `function_stems`), stemmed with the Snowball stemmer of the language (Russian's also
+  for Ukrainian; Latin words inside a Russian, Arabic… text are usually Finnish official
+  words and get the Finnish stemmer), then cut to
   a fixed length so that forms the stemmer misses (Finnish cases, Sorani and Somali
   suffixes) still meet. A word a concept explains is left to the concept, so an entry that
   has no text in the question's language is not at a disadvantage.
@@ -36,6 +37,9 @@ from bot.matching.normalize import fold_word, script_of, tokens
 #: Stems are cut to this many letters: long enough to keep words apart, short enough that
 #: case endings and compound tails the stemmer leaves do not matter.
 STEM_LENGTH = 6
+#: A word is a function word in any form whose stem is a listed function word's stem of at
+#: least this many letters (see `function_stems`).
+FUNCTION_STEM_MIN = 4
 #: Minimum similarity (0–100) for repairing a misspelt word, and the shortest word repaired.
 TYPO_SCORE = 84.0
 TYPO_MIN_LENGTH = 6
@@ -62,15 +66,34 @@ def _stemmer(algorithm: str) -> snowballstemmer.Stemmer:
 
 
 @cache
-def stopwords() -> frozenset[str]:
-    """Function words of all nine languages, folded (one shared set: queries mix languages)."""
+def _stopword_lists() -> dict[str, frozenset[str]]:
+    """Each language's function words, folded."""
     text = (resources.files("bot.matching") / "data/stopwords.txt").read_text("utf-8")
-    words: set[str] = set()
+    lists: dict[str, set[str]] = defaultdict(set)
     for line in text.splitlines():
         if line.startswith("#") or ":" not in line:
             continue
-        words.update(tokens(line.split(":", 1)[1]))
-    return frozenset(words)
+        lang, words = line.split(":", 1)
+        lists[lang.strip()].update(tokens(words))
+    return {lang: frozenset(words) for lang, words in lists.items()}
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """Function words of all nine languages, folded (one shared set: queries mix languages)."""
+    return frozenset().union(*_stopword_lists().values())
+
+
+@cache
+def function_stems(lang: str) -> frozenset[str]:
+    """Stems of the language's own function words that are at least FUNCTION_STEM_MIN
+    letters long: the list has a word in one form, but Russian and Ukrainian inflect
+    them by gender and number ("нужно" is listed; "нужна ли…", "нужны" are the same word)
+    and Finnish by person and case ("tarvitsen" is listed; "tarvitset", "pitääkö" are
+    the same words). Shorter stems meet content words ("en" → "ensi")."""
+    return frozenset(
+        stemmed for word in _stopword_lists().get(lang, ())
+        if len(stemmed := stem(word, lang)) >= FUNCTION_STEM_MIN)
 
 
 def _stem_algorithm(token: str, lang: str) -> str | None:
@@ -167,6 +190,9 @@ class Analysis:
     #: from, so evidence can be counted in words: a homograph that names two concepts is
     #: still one word.
     sources: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    #: Positions of the function words (any form, see `function_stems`): inside a phrase
+    #: a concept names ("вид на жительство") they are no evidence of their own.
+    function_words: tuple[int, ...] = ()
 
     def features(self) -> set[str]:
         """What the matcher indexes and looks up: word (``w:``) and concept (``c:``)
@@ -272,11 +298,12 @@ class Analyzer:
             if any(toks[pos] not in self._stop for pos in hit.positions)
         ]
         covered = {pos for hit in hits for pos in hit.positions}
+        function = {pos for pos, token in enumerate(toks) if self._is_function(token, lang)}
         stems = [
             (pos, stem(token, lang))
             for pos, token in enumerate(toks)
             if pos not in covered
-            and token not in self._stop
+            and pos not in function
             and (len(token) > 1 or token.isdigit())
         ]
         concepts = tuple(sorted({hit.concept for hit in hits}))
@@ -286,7 +313,11 @@ class Analyzer:
         for pos, word in stems:
             sources["w:" + word].add(pos)
         return Analysis(tuple(w for _, w in stems), concepts,
-                        tuple((f, tuple(sorted(p))) for f, p in sources.items()))
+                        tuple((f, tuple(sorted(p))) for f, p in sources.items()),
+                        tuple(sorted(function)))
+
+    def _is_function(self, token: str, lang: str) -> bool:
+        return token in self._stop or stem(token, lang) in function_stems(lang)
 
 
 def _mostly_latin(toks: Sequence[str]) -> bool:

@@ -93,8 +93,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
           f"three words the passage margin at least {matching.PASSAGE_MARGIN_MIN}, or if one "
           f"word is all the question says that the content knows, both signals agree and the "
           f"entry weighs the word at least {matching.ONE_WORD_CENTRAL}; always the entry "
-          f"weighing one of the shared words at least {matching.STRONGEST_MIN}; suggest at "
-          f"{matching.SUGGEST_CONFIDENCE})")
+          f"weighing one of the shared words at least {matching.STRONGEST_MIN} and the "
+          f"words preferring no other entry by more than {matching.LEXICAL_DISSENT_MAX}; "
+          f"suggest at {matching.SUGGEST_CONFIDENCE})")
     print(f"shown: {', '.join(result.ids) or '-'}")
     print(f"detected language: {detect_language(args.text) or '-'}")
     share, passage_share = matching.SEMANTIC_SHARE, matching.PASSAGE_SHARE
@@ -126,7 +127,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
           "least weight of the shared words: 1 when every way of asking has them); strongest "
           f"{assessment.inputs.get('strongest', 0.0):.3f} (its greatest: under "
           f"{matching.STRONGEST_MIN} the words are not what the entry is about, as with a "
-          "homograph)")
+          f"homograph); support {assessment.inputs.get('support', 0.0):.3f} and of it about "
+          f"{assessment.inputs.get('support_about', 0.0):.3f} (evidence and about without "
+          "function words: of three, the share that counts)")
     return 0
 
 

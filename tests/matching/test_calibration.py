@@ -27,6 +27,9 @@ def _queries(n: int, seed: int = 1) -> list[calibration.Query]:
             inputs["score"] = 4 * score
             inputs["evidence"] = rng.choice((0.0, 1 / 3, 2 / 3, 1.0))
             inputs["about"] = rng.choice((0.0, inputs["evidence"]))
+            # The answer rule counts the same words without function words.
+            inputs["support"] = rng.choice((0.0, inputs["evidence"]))
+            inputs["support_about"] = min(inputs["about"], inputs["support"])
             inputs["passage_margin"] = rng.uniform(-0.5, 0.5)
             ids = rng.sample(IDS, 4)
             if expected in ids and rng.random() < score:
@@ -50,7 +53,7 @@ def constants(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("rules", [(), ("ONE_WORD_MARGIN",), ("PASSAGE_MARGIN_MIN",),
-                                   ("ONE_WORD_UNKNOWN_MAX",)])
+                                   ("ONE_WORD_UNKNOWN_MAX",), ("LEXICAL_DISSENT_MAX",)])
 @pytest.mark.usefixtures("constants")
 def test_the_fit_has_the_least_cost_of_the_bot_s_own_decisions(rules: tuple[str, ...]) -> None:
     calibration.RULES.update((name, calibration.CANDIDATE_RULES[name]) for name in rules)

@@ -144,7 +144,7 @@ def test_assessment_shows_each_signal(new_topics: Matcher) -> None:
     assert 0 <= assessment.confidence <= 1
 
 
-SURE = {"evidence": 2 / 3, "about": 2 / 3, "semantic_margin": 0.05, "strongest": 1.0}
+SURE = {"support": 2 / 3, "support_about": 2 / 3, "semantic_margin": 0.05, "strongest": 1.0}
 
 
 @pytest.mark.parametrize(("inputs", "decision"), [
@@ -154,15 +154,15 @@ SURE = {"evidence": 2 / 3, "about": 2 / 3, "semantic_margin": 0.05, "strongest":
     # ... by more than a little: the words are not enough.
     ({**SURE, "semantic_margin": -0.15}, "suggest"),
     # Only one of the words is what the entry is about (the other is in its answer).
-    ({**SURE, "about": 1 / 3, "semantic_margin": -0.05}, "suggest"),
+    ({**SURE, "support_about": 1 / 3, "semantic_margin": -0.05}, "suggest"),
     # Two of three are: one word comes only from the answer, so the meaning must agree.
-    ({**SURE, "evidence": 1.0, "about": 2 / 3, "semantic_margin": -0.05}, "suggest"),
-    ({**SURE, "evidence": 1.0, "about": 2 / 3, "semantic_margin": 0.05}, "answer"),
+    ({**SURE, "support": 1.0, "support_about": 2 / 3, "semantic_margin": -0.05}, "suggest"),
+    ({**SURE, "support": 1.0, "support_about": 2 / 3, "semantic_margin": 0.05}, "answer"),
     # One word among others is not an answer, however sure the meaning is.
-    ({**SURE, "evidence": 1 / 3, "about": 1 / 3, "semantic_margin": 0.3}, "suggest"),
+    ({**SURE, "support": 1 / 3, "support_about": 1 / 3, "semantic_margin": 0.3}, "suggest"),
     # Two words, but the entry is about none of them: a homograph in some of its languages.
     ({**SURE, "semantic_margin": 0.3, "strongest": 0.53}, "suggest"),
-    ({**SURE, "evidence": 1.0, "about": 1.0, "semantic_margin": 0.3, "strongest": 0.53},
+    ({**SURE, "support": 1.0, "support_about": 1.0, "semantic_margin": 0.3, "strongest": 0.53},
      "suggest"),
 ])
 def test_an_answer_needs_two_words_and_a_meaning_that_agrees(
@@ -173,10 +173,10 @@ def test_an_answer_needs_two_words_and_a_meaning_that_agrees(
 
 
 @pytest.mark.parametrize(("inputs", "decision"), [
-    ({**SURE, "evidence": 1 / 3, "about": 1 / 3, "semantic_margin": 0.5}, "answer"),
-    ({**SURE, "evidence": 1 / 3, "about": 1 / 3, "semantic_margin": 0.4}, "suggest"),
+    ({**SURE, "support": 1 / 3, "support_about": 1 / 3, "semantic_margin": 0.5}, "answer"),
+    ({**SURE, "support": 1 / 3, "support_about": 1 / 3, "semantic_margin": 0.4}, "suggest"),
     # No word at all: the meaning alone never answers.
-    ({**SURE, "evidence": 0.0, "about": 0.0, "semantic_margin": 0.9}, "suggest"),
+    ({**SURE, "support": 0.0, "support_about": 0.0, "semantic_margin": 0.9}, "suggest"),
     # Two words still need only SEMANTIC_MARGIN_MIN.
     (SURE, "answer"),
 ])
@@ -190,7 +190,7 @@ def test_one_word_may_answer_only_when_the_meaning_singles_the_entry_out(
     assert matcher.decide(0.99, inputs) == decision
 
 
-WHOLE = {"evidence": 1 / 3, "about": 1 / 3, "unknown": 0.0, "agree": 1.0,
+WHOLE = {"support": 1 / 3, "support_about": 1 / 3, "unknown": 0.0, "agree": 1.0,
          "semantic_margin": 0.3, "central": 0.95, "strongest": 0.95}
 
 
@@ -204,7 +204,7 @@ WHOLE = {"evidence": 1 / 3, "about": 1 / 3, "unknown": 0.0, "agree": 1.0,
     ({**WHOLE, "agree": 0.0}, "suggest"),
     ({**WHOLE, "semantic_margin": 0.02}, "suggest"),
     # The word is only in the entry's answer.
-    ({**WHOLE, "about": 0.0}, "suggest"),
+    ({**WHOLE, "support_about": 0.0}, "suggest"),
     # The entry has what the word names only where its own word is a homograph.
     ({**WHOLE, "central": 0.53}, "suggest"),
 ])
@@ -248,9 +248,10 @@ def test_three_words_the_entry_is_about_may_have_their_own_dissent(
     # SEMANTIC_DISSENT_MAX. --try SEMANTIC_DISSENT_FULL fits a separate limit for three.
     assert matcher.SEMANTIC_DISSENT_FULL == matcher.SEMANTIC_DISSENT_MAX
     monkeypatch.setattr(matcher, "SEMANTIC_DISSENT_FULL", dissent_full)
-    three = {**SURE, "evidence": 1.0, "about": 1.0, "semantic_margin": -0.2}
+    three = {**SURE, "support": 1.0, "support_about": 1.0, "semantic_margin": -0.2}
     assert matcher.decide(0.99, three) == decision
-    assert matcher.decide(0.99, {**three, "evidence": 2 / 3, "about": 2 / 3}) == "suggest"
+    two = {**three, "support": 2 / 3, "support_about": 2 / 3}
+    assert matcher.decide(0.99, two) == "suggest"
 
 
 def test_the_passage_signal_reads_what_an_entry_says() -> None:
@@ -269,7 +270,7 @@ def test_the_passage_signal_reads_what_an_entry_says() -> None:
         assert by_id[expected].passage > by_id[other].passage + 0.1
 
 
-PASSAGE = {**SURE, "evidence": 1.0, "about": 2 / 3, "semantic_margin": -0.2}
+PASSAGE = {**SURE, "support": 1.0, "support_about": 2 / 3, "semantic_margin": -0.2}
 
 
 @pytest.mark.parametrize(("inputs", "decision"), [
@@ -278,7 +279,7 @@ PASSAGE = {**SURE, "evidence": 1.0, "about": 2 / 3, "semantic_margin": -0.2}
     # ... by too little.
     ({**PASSAGE, "passage_margin": 0.05}, "suggest"),
     # Two words are not enough for this way (the passages are the weaker signal).
-    ({**PASSAGE, "evidence": 2 / 3, "about": 1 / 3, "passage_margin": 0.3}, "suggest"),
+    ({**PASSAGE, "support": 2 / 3, "support_about": 1 / 3, "passage_margin": 0.3}, "suggest"),
     # No passage signal (an old caller's inputs): as before.
     (PASSAGE, "suggest"),
 ])
@@ -439,3 +440,53 @@ def test_the_language_of_an_entry_is_not_taken_for_its_meaning(
     # vectors find the Finnish and English sauna entry hardly nearer than the Russian
     # swimming-hall or library entry. With each language's mean taken off, the meaning wins.
     assert partly_translated.match(text).ranked[0].id == expected
+
+
+# A residence permit, in words the lexicon knows in every language: Russian says it in three,
+# one of them a function word.
+LOST_PERMIT = [
+    _doc("lost-permit-card", "fi", "Kadotin oleskelulupakortin, mitä teen?",
+         "Oleskelulupakortti katosi", "Mistä saan uuden oleskelulupakortin?"),
+    _doc("lost-permit-card", "en", "I lost my residence permit card, what do I do?",
+         "My residence permit card is lost", "Where do I get a new residence permit card?"),
+    _doc("lost-permit-card", "ru", "Я потерял карту вида на жительство, что делать?",
+         "Пропала карточка вида на жительство", "Где получить новую карту вида на жительство?"),
+]
+
+
+def test_a_function_word_inside_a_phrase_is_no_support() -> None:
+    m = Matcher([BEES, CHOIR, SAUNA, TAX, *IN_ENGLISH, *LOST_PERMIT], vectors_dir=VECTORS)
+    inputs = m.assess("как продлить вид на жительство?").inputs
+    # The model's inputs count every word the shared concept came from ("вид на
+    # жительство": three); the answer rule only "вид" and "жительство".
+    assert inputs["about"] == 1.0
+    assert inputs["support_about"] == 2 / 3
+    # So the words the entry is about are not all of its support ("продлить" is in none of
+    # its ways of asking), and the meaning (or what the entry says) must agree for an answer.
+    assert inputs["support"] == 1.0
+    dissent = {**inputs, "semantic_margin": -0.05, "passage_margin": 0.0}
+    assert matcher.decide(0.99, dissent) == "suggest"
+    assert matcher.decide(0.99, {**dissent, "support": inputs["evidence"],
+                                 "support_about": inputs["about"]}) == "answer"
+
+
+@pytest.mark.parametrize(("lexical_margin", "decision"), [
+    (0.1, "answer"),
+    # The words prefer another entry a little: the meaning may still decide.
+    (-0.15, "answer"),
+    # ... by more than LEXICAL_DISSENT_MAX: the two signals disagree too much.
+    (-0.25, "suggest"),
+])
+def test_an_answer_needs_the_words_not_to_prefer_another_entry_much(
+    lexical_margin: float, decision: str
+) -> None:
+    assert matcher.LEXICAL_DISSENT_MAX == 0.2
+    inputs = {**SURE, "semantic_margin": 0.3, "lexical_margin": lexical_margin}
+    assert matcher.decide(0.99, inputs) == decision
+
+
+def test_the_words_dissent_rule_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    # What --try LEXICAL_DISSENT_MAX fits, its first candidate being the rule off.
+    monkeypatch.setattr(matcher, "LEXICAL_DISSENT_MAX", math.inf)
+    inputs = {**SURE, "semantic_margin": 0.3, "lexical_margin": -0.9}
+    assert matcher.decide(0.99, inputs) == "answer"

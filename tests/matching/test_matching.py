@@ -132,3 +132,30 @@ def test_answer_shows_one_id_and_none_shows_nothing(matcher: Matcher) -> None:
             assert result.ids == ()
         else:
             assert 1 <= len(result.ids) <= 3
+
+
+@pytest.mark.parametrize(("text", "lang", "words"), [
+    # "нужно" is a listed function word; "нужна", "нужны" are the same word by gender and
+    # number.
+    ("Нужна ли справка?", "ru", ("справка",)),
+    ("Нужны ли документы?", "ru", ("документы",)),
+    ("Чи потрібен паспорт?", "uk", ("паспорт",)),
+    # "tarvitsen" is listed; "tarvitsetko" is the same word in another person.
+    ("Tarvitsetko verokortin?", "fi", ("verokortin",)),
+    # A short function word's stem ("en") would meet content words: "ensi" stays.
+    ("ensi viikolla", "fi", ("ensi", "viikolla")),
+])
+def test_function_words_are_function_words_in_any_form(text: str, lang: str,
+                                                       words: tuple[str, ...]) -> None:
+    analysis = Analyzer([]).analyse(text, lang)
+    assert analysis.words == tuple(stem(w, lang) for w in words)
+
+
+def test_function_words_inside_a_phrase_are_known_by_position() -> None:
+    from bot.matching.lexicon import builtin_patterns
+
+    analysis = Analyzer(builtin_patterns()).analyse("как продлить вид на жительство", "ru",
+                                                    query=True)
+    # "как" and the "на" of "вид на жительство" (one concept over three words).
+    assert analysis.function_words == (0, 3)
+    assert any(3 in positions for _, positions in analysis.sources)

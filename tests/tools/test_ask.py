@@ -32,3 +32,7 @@ def test_ask_shows_each_signal(monkeypatch: pytest.MonkeyPatch,
     assert any(line.startswith("also read by the answer rule: ") and "; strongest " in line
                for line in lines)
     assert "; always the entry weighing one of the shared words at least " in lines[0]
+    # The words the rule counts, without function words, and its limit on the words' dissent.
+    assert any(line.startswith("also read by the answer rule: ") and "; support " in line
+               for line in lines)
+    assert " and the words preferring no other entry by more than " in lines[0]
