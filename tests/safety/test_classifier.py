@@ -138,3 +138,10 @@ def test_the_detector_builds_without_examples_of_the_classifiers_own(
     safety = detector.Detector(knowledge.matcher.query_vector, ["Miten haen Kela-korttia?"])
     assert len(safety._training()[0]) == len(safety.vectors)
     assert safety.route("my husband hits me every day").name == "crisis:violence"
+
+
+# The classifier is sure (CLASSIFIER_SURE) of a crisis whose nearest example trails an FAQ
+# question in its own language: in Somali there are few crisis examples and many questions.
+def test_a_crisis_the_classifier_is_sure_of_gets_a_card_behind_an_faq_question() -> None:
+    assert route("walaashay ninkeeda ayaa mindi ku dhuftay, dhiig badan ayaa ka socda"
+                 ).startswith("crisis:")

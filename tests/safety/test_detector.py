@@ -274,3 +274,21 @@ def test_ninth_probe_crises_get_the_right_card(text: str, kind: str) -> None:
 @pytest.mark.parametrize("text", NINTH_PROBE_LOOKALIKES)
 def test_ninth_probe_lookalikes_are_no_pattern_crisis(text: str) -> None:
     assert _by_pattern(_patterns().scan(fold(text)), False, False, False) is None
+
+
+# "I will kill you", told as it was said: the patterns had the threat only as "he will kill
+# me" in most languages.
+@pytest.mark.parametrize("text", [
+    "he shouted I'll kill you and slammed the door",
+    "mies huusi että mä tapan sut",
+    "han skrek jag ska döda dig",
+    "он кричит убью тебя",
+    "він кричав вб'ю тебе",
+    "زوجي قال رح اقتلك",
+    "jozi 2al ra7 a2tlak",
+    "شوهرم گفت میکشمت",
+    "مێردەکەم دەڵێت دەتکوژم",
+    "ninkaygu wuxuu yiri waan ku dilayaa",
+])
+def test_a_threat_to_kill_told_as_it_was_said_is_violence(text: str) -> None:
+    assert bundled_knowledge().safety.route(text).name == "crisis:violence"
