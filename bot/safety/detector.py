@@ -48,8 +48,9 @@ DATA = Path(__file__).parent / "data"
 
 CRISIS_KINDS = ("suicide", "emergency", "violence", "exploitation")
 #: The section of first-person everyday statements ("I want to get a driving licence"):
-#: ordinary neighbours for the crisis decision only while the classifier is not sure of a
-#: crisis, and not learnt by the classifier (see `Detector._by_example`).
+#: ordinary neighbours against a person and small talk, against a crisis only while the
+#: classifier is not sure of one, and not learnt by the classifier (see
+#: `Detector._by_example`).
 EVERYDAY = "everyday"
 SMALLTALK_KINDS = ("bot", "insult", "thanks", "goodbye", "greeting", "ack")
 #: Small talk is a short message; a longer one that greets is a question with a greeting.
@@ -500,7 +501,7 @@ class Detector:
         # to die" or "I want to talk to a person", which the encoder puts close together in
         # Arabic, Persian, Sorani and Somali) counts as ordinary too; for a crisis only
         # while the classifier alone would not give the card.
-        everyday = max(ordinary, near.get(EVERYDAY, -1.0))
+        any_ordinary = max(ordinary, near.get(EVERYDAY, -1.0))
         crisis = max(CRISIS_KINDS, key=lambda k: near[k])
         if not joke and near[crisis] >= CLASSIFIER_FLOOR:
             # Whether: the nearest examples, or failing them the classifier. Which card: the
@@ -510,7 +511,7 @@ class Detector:
             agreement = self._agreement(similarities)
             if leaning >= lean and (
                     (near[crisis] >= MIN_SIMILARITY
-                     and near[crisis] >= (ordinary if leaning >= CLASSIFIER_MIN else everyday)
+                     and near[crisis] >= (ordinary if leaning >= CLASSIFIER_MIN else any_ordinary)
                      + CRISIS_MARGIN
                      and agreement >= AGREEMENT_MARGIN)
                     or (leaning >= CLASSIFIER_MIN
@@ -519,9 +520,9 @@ class Detector:
                 kind = self._kind(chances, near)
                 return Route(f"crisis:{kind}", kind)
         if (not hours and near["human"] >= MIN_SIMILARITY
-                and near["human"] > everyday + INTENT_MARGIN):
+                and near["human"] > any_ordinary + INTENT_MARGIN):
             return Route("human")
-        if short and near["smalltalk"] > everyday + INTENT_MARGIN:
+        if short and near["smalltalk"] > any_ordinary + INTENT_MARGIN:
             return Route("smalltalk", "greeting")
         return FAQ
 
