@@ -5,9 +5,18 @@ card (the expected kind) and false crisis (a card on an ordinary look-alike).
         --queries benchmarks/safety_probe/A.jsonl --predictions /tmp/a.jsonl
     .venv/bin/python benchmarks/safety_probe/score.py benchmarks/safety_probe/A.jsonl /tmp/a.jsonl
 
-The probe (README, "Safety"): crisis situations in people's own words in nine languages,
-many in Latin letters, dialect or mixed, and ordinary messages in crisis words. A and B hold
-different *ideas*; B is for a final check only, never for tuning.
+The probes (README, "Safety"), each in nine languages, split by *idea* so that a file
+measures situations no change was made for:
+
+* A, B — crisis situations in people's own words (many in Latin letters, dialect or mixed)
+  and ordinary messages in crisis words. A was written for development in session 11; B
+  was its blind check then, and session 12 developed on it too.
+* C — the same kind on 35 other ideas, written in session 12 by someone who saw neither the
+  detector's changes nor its data, and scored only before and after them. From session 13 on
+  it is development data too: write a new blind file before trusting a change.
+* N_dev, N_blind — ordinary first-person statements ("I want to find a job", "the bus was
+  late again and I was late for work"), which must get no crisis card. N_dev was used in
+  session 12's work; N_blind was not looked at.
 """
 
 from __future__ import annotations
