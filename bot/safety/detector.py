@@ -603,10 +603,15 @@ def _top_mean(similarities: Vectors) -> float:
 
 def _crisis_patterns(found: _Scanned, joke: bool, native: _Scanned | None = None) -> list[str]:
     """The crisis kinds whose patterns match; ``native`` is the message written back in its
-    own script. Said in jest, only an emergency counts."""
-    return [kind for kind in CRISIS_KINDS
-            if (kind == "emergency" or not joke)
-            and (found.matches(kind) or (native is not None and native.matches(kind)))]
+    own script. Said in jest, only an emergency counts. Violence with work or a debt named
+    (section ``work``: "the boss threatens to have me deported") may be exploitation too."""
+    def matches(name: str) -> bool:
+        return found.matches(name) or (native is not None and native.matches(name))
+
+    kinds = [kind for kind in CRISIS_KINDS if (kind == "emergency" or not joke) and matches(kind)]
+    if "violence" in kinds and "exploitation" not in kinds and matches("work"):
+        kinds.append("exploitation")
+    return kinds
 
 
 def _by_pattern(found: _Scanned, short: bool, hours: bool) -> Route | None:

@@ -58,3 +58,27 @@ def test_examples_of_the_kind_never_give_a_card(
     knowledge = bundled_knowledge()
     safety = detector.Detector(knowledge.matcher.query_vector, ["Miten haen Kela-korttia?"])
     assert safety.route(ordinary).name == "faq"
+
+
+# A blow or a threat from an employer, or for a debt: the violence patterns matched and the
+# violence card followed; with work named, the encoder may pick exploitation.
+@pytest.mark.parametrize("text", [
+    "the farm owner beats me when I ask for my salary",
+    "работодатель бьёт меня и не платит зарплату",
+    "صاحب الشغل بيضربني لما بطلب راتبي",
+    "کارفرما منو کتک میزنه وقتی حقوقمو میخوام",
+])
+def test_violence_at_work_may_be_exploitation(text: str) -> None:
+    found, _ = detector._scan(fold(text))
+    assert detector._crisis_patterns(found, joke=False) == ["violence", "exploitation"]
+    assert route(text) == "crisis:exploitation"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Work named, the violence at home: still violence.
+    ("my husband threatens me and takes all my salary", "crisis:violence"),
+    # Work words alone are no crisis.
+    ("my boss did not pay my salary this month, what can I do", "faq"),
+])
+def test_work_alone_decides_nothing(text: str, expected: str) -> None:
+    assert route(text) == expected
