@@ -542,22 +542,26 @@ class Detector:
         # word is there): a card then also needs the classifier's FIGURE_CLASSIFIER_MIN.
         lean = FIGURE_CLASSIFIER_MIN if figure or figure_native else 0.0
         query = vector() if vector else self._query_vector(text)
-        routed = self._by_example(query, short, joke, hours, lean)
+        # Someone hurting a person named (section ``hurt``): a card the examples give is
+        # not the emergency one, however urgent it sounds ("dad is hitting mum right now").
+        hurt = found.matches("hurt") or (found_native is not None and found_native.matches("hurt"))
+        routed = self._by_example(query, short, joke, hours, lean, hurt)
         # The reading back costs an encoder pass: only for a message that, as typed, leans
         # at least a little towards a crisis.
         if (native and routed.crisis is None
                 and self._classifier.probabilities(query)[:len(CRISIS_KINDS)].sum()
                 >= NATIVE_SUSPICION):
             again = self._by_example(self._query_vector(native), short, joke, hours,
-                                     max(lean, NATIVE_CLASSIFIER_MIN))
+                                     max(lean, NATIVE_CLASSIFIER_MIN), hurt)
             if again.crisis is not None:
                 return again
         return routed
 
     def _by_example(self, query: Vectors, short: bool, joke: bool, hours: bool,
-                    lean: float = 0.0) -> Route:
+                    lean: float = 0.0, hurt: bool = False) -> Route:
         """The route the examples give; a crisis card also needs the classifier to put at
-        least ``lean`` on the crisis kinds together."""
+        least ``lean`` on the crisis kinds together, and is not the emergency one when
+        someone ``hurt`` a person."""
         similarities = self.vectors @ query
         near = self._best(similarities)
         ordinary = near["none"]
@@ -584,7 +588,8 @@ class Detector:
                     or (leaning >= CLASSIFIER_SURE
                         and near[crisis] >= ordinary + CLASSIFIER_SURE_LEAD
                         and agreement >= CLASSIFIER_SURE_AGREEMENT)):
-                kind = self._kind(query, chances, near)
+                kind = self._kind(query, chances, near,
+                                  [k for k in CRISIS_KINDS if not (hurt and k == "emergency")])
                 return Route(f"crisis:{kind}", kind)
         if (not hours and near["human"] >= MIN_SIMILARITY
                 and near["human"] > any_ordinary + INTENT_MARGIN):

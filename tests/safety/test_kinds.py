@@ -82,3 +82,27 @@ def test_violence_at_work_may_be_exploitation(text: str) -> None:
 ])
 def test_work_alone_decides_nothing(text: str, expected: str) -> None:
     assert route(text) == expected
+
+
+# A parent hitting the other now, and "help": the examples gave the emergency card (the
+# classifier's emergencies are urgent, its violence mostly told afterwards); someone
+# hurting a person makes it the violence card, which also says 112.
+@pytest.mark.parametrize("text", [
+    "isä hakkaa äitiä nyt olohuoneessa, auttakaa",
+    "min pappa slår min mamma nu i vardagsrummet, hjälp",
+    "aabahay hadda ayuu garaacayaa hooyaday fadhiga, i caawi",
+])
+def test_someone_hurting_a_person_is_not_the_emergency_card(text: str) -> None:
+    found, _ = detector._scan(fold(text))
+    assert not detector._crisis_patterns(found, joke=False) and found.matches("hurt")
+    assert route(text) == "crisis:violence"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Hit by a car is an accident: no one hurt him on purpose.
+    ("my son was hit by a car and is lying on the road", "crisis:emergency"),
+    # A blow named is no crisis alone.
+    ("our team beat the record at the school sports day", "faq"),
+])
+def test_hurt_words_alone_decide_nothing(text: str, expected: str) -> None:
+    assert route(text) == expected
