@@ -18,6 +18,8 @@ odd example is enough for a false card), says which way the message leans: it gi
 alone when it is sure and the nearest examples do not contradict it (CLASSIFIER_*), and it
 picks the card's kind for every encoder crisis, since it weighs every example of each kind
 rather than the single nearest one ("lost in the forest" sat nearest a suicide example).
+Which card also comes from examples that only say which (`data/kinds.txt`), and decides
+between the kinds when patterns of more than one match (see `Detector._kind`).
 
 The message's vector is the matcher's (its cleaned text, see
 `bot.matching.matcher.encodable`), and the examples are encoded the same way: one encoder
@@ -448,6 +450,13 @@ class Detector:
                        if extra else np.zeros((0, self.vectors.shape[1]), np.float32),
                        [label for label, _ in extra])
         self._classifier = _classifier(*self._training())
+        # Examples of the card's kind only (see `_kind`): never a neighbour for *whether*.
+        kinds = [(label, text) for label, texts in _sections(DATA / "kinds.txt").items()
+                 if label in CRISIS_KINDS for text in texts]
+        self._kind_examples = {
+            kind: _encoded([encodable(text) for label, text in kinds if label == kind],
+                           vectors_dir)
+            for kind in CRISIS_KINDS if any(label == kind for label, _ in kinds)}
         self._query_vector = query_vector
         _patterns()
 
@@ -467,21 +476,26 @@ class Detector:
     def _agreement(self, similarities: Vectors) -> float:
         return _top_mean(similarities[self._crisis_rows]) - _top_mean(similarities[self._none_rows])
 
-    def _kind(self, chances: Vectors, near: dict[str, float]) -> str:
-        """The card's kind: the classifier's log odds, plus KIND_NEARNESS times the similarity
-        of each kind's nearest example (``near``, see :meth:`nearest`). The classifier weighs
-        every example, so a message about a pregnant woman bleeding leans to violence
-        (examples of a pregnant woman kicked); the nearest example of the right kind,
-        though not near enough for a card alone, says which situation it is.
+    def _kind(self, query: Vectors, chances: Vectors, near: dict[str, float],
+              among: Sequence[str] = CRISIS_KINDS) -> str:
+        """The card's kind, of ``among``: the classifier's log odds (``chances``, of the
+        crisis kinds), plus KIND_NEARNESS times the similarity of each kind's nearest
+        example (``near``, see :meth:`nearest`, or one of `data/kinds.txt`, which say only
+        which kind, never whether). The classifier weighs every example, so a message
+        about a pregnant woman bleeding leans to violence (examples of a pregnant woman
+        kicked); the nearest example of the right kind, though not near enough for a card
+        alone, says which situation it is.
 
         The classifier's say grows with the probability it puts on a crisis at all: when
         the nearest examples gave the card and the classifier takes the message for an
         ordinary one, its split of the little left between the kinds is noise ("my salary
         came late again, what can I do", nearest an exploitation example, got the suicide
         card on 0.05 against 0.02)."""
+        nearest = [max(near[kind], float((self._kind_examples[kind] @ query).max()))
+                   if kind in self._kind_examples else near[kind] for kind in CRISIS_KINDS]
         evidence = (float(chances.sum()) * np.log(np.maximum(chances, 1e-9))
-                    + KIND_NEARNESS * np.array([near[kind] for kind in CRISIS_KINDS]))
-        return CRISIS_KINDS[int(evidence.argmax())]
+                    + KIND_NEARNESS * np.array(nearest))
+        return max(among, key=lambda kind: float(evidence[CRISIS_KINDS.index(kind)]))
 
     def _training(self) -> tuple[Vectors, list[str]]:
         """The classifier's examples: the rows and its own. Joined when needed, not kept: a
@@ -510,29 +524,44 @@ class Detector:
         # also read from the text written back in that script (see `romanised`).
         native = native_script(text, best_label(text))
         found_native, figure_native = _scan(fold(native)) if native else (None, False)
-        crisis = _by_pattern(found, short, joke, hours, found_native)
-        if crisis is not None:
-            return crisis
+        kinds = _crisis_patterns(found, joke, found_native)
+        if len(kinds) == 1:
+            return Route(f"crisis:{kinds[0]}", kinds[0])
+        if kinds:
+            # Patterns of several kinds ("my friend took a lot of pills, his lips are blue":
+            # an overdose and not breathing; "he choked me till I passed out"): which comes
+            # first in patterns.txt says nothing of the situation, so the encoder picks.
+            query = vector() if vector else self._query_vector(text)
+            kind = self._kind(query, self._classifier.probabilities(query)[:len(CRISIS_KINDS)],
+                              self.nearest(query), kinds)
+            return Route(f"crisis:{kind}", kind)
+        routed = _by_pattern(found, short, hours)
+        if routed is not None:
+            return routed
         # A figure of speech lures the nearest examples as it does the patterns (the crisis
         # word is there): a card then also needs the classifier's FIGURE_CLASSIFIER_MIN.
         lean = FIGURE_CLASSIFIER_MIN if figure or figure_native else 0.0
         query = vector() if vector else self._query_vector(text)
-        routed = self._by_example(query, short, joke, hours, lean)
+        # Someone hurting a person named (section ``hurt``): a card the examples give is
+        # not the emergency one, however urgent it sounds ("dad is hitting mum right now").
+        hurt = found.matches("hurt") or (found_native is not None and found_native.matches("hurt"))
+        routed = self._by_example(query, short, joke, hours, lean, hurt)
         # The reading back costs an encoder pass: only for a message that, as typed, leans
         # at least a little towards a crisis.
         if (native and routed.crisis is None
                 and self._classifier.probabilities(query)[:len(CRISIS_KINDS)].sum()
                 >= NATIVE_SUSPICION):
             again = self._by_example(self._query_vector(native), short, joke, hours,
-                                     max(lean, NATIVE_CLASSIFIER_MIN))
+                                     max(lean, NATIVE_CLASSIFIER_MIN), hurt)
             if again.crisis is not None:
                 return again
         return routed
 
     def _by_example(self, query: Vectors, short: bool, joke: bool, hours: bool,
-                    lean: float = 0.0) -> Route:
+                    lean: float = 0.0, hurt: bool = False) -> Route:
         """The route the examples give; a crisis card also needs the classifier to put at
-        least ``lean`` on the crisis kinds together."""
+        least ``lean`` on the crisis kinds together, and is not the emergency one when
+        someone ``hurt`` a person."""
         similarities = self.vectors @ query
         near = self._best(similarities)
         ordinary = near["none"]
@@ -559,7 +588,8 @@ class Detector:
                     or (leaning >= CLASSIFIER_SURE
                         and near[crisis] >= ordinary + CLASSIFIER_SURE_LEAD
                         and agreement >= CLASSIFIER_SURE_AGREEMENT)):
-                kind = self._kind(chances, near)
+                kind = self._kind(query, chances, near,
+                                  [k for k in CRISIS_KINDS if not (hurt and k == "emergency")])
                 return Route(f"crisis:{kind}", kind)
         if (not hours and near["human"] >= MIN_SIMILARITY
                 and near["human"] > any_ordinary + INTENT_MARGIN):
@@ -576,15 +606,22 @@ def _top_mean(similarities: Vectors) -> float:
     return float(np.partition(similarities, -AGREEMENT)[-AGREEMENT:].mean())
 
 
-def _by_pattern(found: _Scanned, short: bool, joke: bool, hours: bool,
-                native: _Scanned | None = None) -> Route | None:
-    """The route the patterns give; ``native`` is the message written back in its own
-    script, read for the crisis sections only (a person or small talk is asked for in the
-    words as typed)."""
-    for kind in CRISIS_KINDS:
-        if (kind == "emergency" or not joke) and (
-                found.matches(kind) or (native is not None and native.matches(kind))):
-            return Route(f"crisis:{kind}", kind)
+def _crisis_patterns(found: _Scanned, joke: bool, native: _Scanned | None = None) -> list[str]:
+    """The crisis kinds whose patterns match; ``native`` is the message written back in its
+    own script. Said in jest, only an emergency counts. Violence with work or a debt named
+    (section ``work``: "the boss threatens to have me deported") may be exploitation too."""
+    def matches(name: str) -> bool:
+        return found.matches(name) or (native is not None and native.matches(name))
+
+    kinds = [kind for kind in CRISIS_KINDS if (kind == "emergency" or not joke) and matches(kind)]
+    if "violence" in kinds and "exploitation" not in kinds and matches("work"):
+        kinds.append("exploitation")
+    return kinds
+
+
+def _by_pattern(found: _Scanned, short: bool, hours: bool) -> Route | None:
+    """The route the patterns give when no crisis pattern matches (a person or small talk
+    is asked for in the words as typed)."""
     if short and found.matches("smalltalk:bot"):
         return Route("smalltalk", "bot")
     if not hours and (found.matches("human") or (short and found.matches("human:short"))):

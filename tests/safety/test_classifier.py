@@ -109,29 +109,32 @@ def test_only_the_last_few_classifiers_are_kept() -> None:
 def test_the_card_leans_to_the_kind_whose_examples_are_nearest() -> None:
     # The classifier leans to violence; a suicide example is clearly nearer.
     safety = bundled_knowledge().safety
+    # A message vector like no example of `data/kinds.txt`: the test gives `near` itself.
+    far = np.zeros(safety.vectors.shape[1], dtype=np.float32)
     chances = np.array([0.3, 0.1, 0.5, 0.1], dtype=np.float32)  # CRISIS_KINDS order
     near = dict.fromkeys(CRISIS_KINDS, 0.85)
-    assert safety._kind(chances, near) == "violence"
+    assert safety._kind(far, chances, near) == "violence"
     near["suicide"] = 0.9
-    assert safety._kind(chances, near) == "suicide"
+    assert safety._kind(far, chances, near) == "suicide"
 
 
 def test_a_classifier_that_sees_no_crisis_does_not_pick_the_card() -> None:
     # The nearest examples gave the card; the classifier takes the message for an ordinary
     # one (0.07 on all crisis kinds), so its 0.05 against 0.02 says nothing about the kind.
     safety = bundled_knowledge().safety
+    far = np.zeros(safety.vectors.shape[1], dtype=np.float32)
     near = dict.fromkeys(CRISIS_KINDS, 0.85)
     near["suicide"], near["exploitation"] = 0.886, 0.915
     unsure = np.zeros(len(CRISIS_KINDS), dtype=np.float32)
     unsure[CRISIS_KINDS.index("suicide")], unsure[CRISIS_KINDS.index("exploitation")] = 0.05, 0.02
-    assert safety._kind(unsure, near) == "exploitation"
+    assert safety._kind(far, unsure, near) == "exploitation"
     # Sure of a crisis, the same split of its odds decides.
-    assert safety._kind(unsure * 14, near) == "suicide"
+    assert safety._kind(far, unsure * 14, near) == "suicide"
 
 
 def test_the_detector_builds_without_examples_of_the_classifiers_own(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("patterns.txt", "exemplars.txt"):
+    for name in ("patterns.txt", "exemplars.txt", "kinds.txt"):
         (tmp_path / name).write_text((detector.DATA / name).read_text("utf-8"), "utf-8")
     (tmp_path / "classifier.txt").write_text("# nothing yet\n[suicide]\n", "utf-8")
     monkeypatch.setattr(detector, "DATA", tmp_path)

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.matching.normalize import fold
-from bot.safety.detector import DATA, Route, _by_pattern, _patterns
+from bot.safety.detector import DATA, Route, _by_pattern, _crisis_patterns, _patterns
 from tests.conftest import bundled_knowledge
 
 CASES = [
@@ -148,9 +148,14 @@ WANT_TO_DIE = ["haluan kuolla", "jag vill dö", "I want to die", "хочу ум�
 
 @pytest.mark.parametrize("text", WANT_TO_DIE)
 def test_wanting_to_die_is_caught_by_the_patterns(text: str) -> None:
-    assert _by_pattern(_patterns().scan(fold(text)), short=True, joke=False, hours=False) == Route(
-        "crisis:suicide", "suicide")
+    assert _crisis_patterns(_patterns().scan(fold(text)), joke=False) == ["suicide"]
     assert route(text).crisis == "suicide"
+
+
+def no_pattern_route(text: str) -> bool:
+    """Whether no pattern routes the message (to a crisis card, a person or small talk)."""
+    found = _patterns().scan(fold(text))
+    return not _crisis_patterns(found, joke=False) and _by_pattern(found, False, False) is None
 
 
 def route(text: str) -> Route:
@@ -192,7 +197,7 @@ def test_patterns_use_no_upper_case_escapes() -> None:
     "ماڵئاوا",
 ])
 def test_touch_or_smoke_alone_is_no_pattern_crisis(text: str) -> None:
-    assert _by_pattern(_patterns().scan(fold(text)), False, False, False) is None
+    assert no_pattern_route(text)
 
 
 # The ninth crisis probe (messages written for it, nine languages, a third in Latin letters):
@@ -273,7 +278,7 @@ def test_ninth_probe_crises_get_the_right_card(text: str, kind: str) -> None:
 
 @pytest.mark.parametrize("text", NINTH_PROBE_LOOKALIKES)
 def test_ninth_probe_lookalikes_are_no_pattern_crisis(text: str) -> None:
-    assert _by_pattern(_patterns().scan(fold(text)), False, False, False) is None
+    assert no_pattern_route(text)
 
 
 # "I will kill you", told as it was said: the patterns had the threat only as "he will kill
