@@ -66,6 +66,14 @@ no entry knows, and how close the query comes to any entry at all (*semantic_bes
   words support the entry (``EVIDENCE_FULL``), what the entries *say* (the passage signal)
   puts it first by ``PASSAGE_MARGIN_MIN``: the passages are the weaker signal, so they need
   the stronger words (with two, the check across corpora answered an off-topic question).
+  How much dissent the third words may outweigh depends on how well the encoder reads the
+  question's language (``SEMANTIC_DISSENT_UNRELIABLE``): when the matcher is built, each
+  language's ways of asking are matched against the entries' centres, leaving each out of
+  its own, and a language whose mean margin falls short of the content's mean is
+  *unreliable* by that share (Somali 0.62 and Sorani 0.51 on the original benchmark corpus,
+  every other language 0.04 at most). There, if the model is sure (``UNRELIABLE_CONFIDENCE``),
+  three words the entry is about may outweigh more dissent: there the meaning's margin
+  says less about which entry is right.
   Words alone — in a language whose function words only a few entries share, say — never
   make an answer; but where the
   encoder is weak (a Finnish-only entry asked in Somali, a typo it cannot read) and the
@@ -179,6 +187,20 @@ SEMANTIC_DISSENT_MAX = 0.1
 #: 0.45; one homograph, "resepti" of a pancake, has far less).
 SEMANTIC_DISSENT_FULL = SEMANTIC_DISSENT_MAX
 ONE_WORD_MARGIN = math.inf
+#: In a language the encoder reads worse than the content's others (*unreliable*, measured
+#: from the content when the matcher is built: `_unreliability`), the meaning may prefer
+#: another entry by this much more per unit of unreliability, when at least EVIDENCE_FULL
+#: words, all what the entry is about, support it and the model is at least
+#: UNRELIABLE_CONFIDENCE sure. Fitted leaving topics out (``--try
+#: SEMANTIC_DISSENT_UNRELIABLE``: 0.4, the most tried; 0.6 decides the same). The
+#: confidence floor is a design choice: without it the extra answers come at confidences
+#: the folds' thresholds tip over (0.8 or 0.85), the folds choose the lower one more often,
+#: and off-topic questions near it are answered (README, "Matching quality"). With two
+#: words the extra dissent answered an off-topic Somali question held out; the
+#: unreliability as a model input (times the meaning's margin, its dissent or the closest
+#: entry's similarity) answered more off-topic questions too.
+SEMANTIC_DISSENT_UNRELIABLE = 0.4
+UNRELIABLE_CONFIDENCE = 0.9
 #: A third way for the meaning to agree, when at least EVIDENCE_FULL words of the query
 #: support the entry: its similarity to what the entries *say* (each language's question and
 #: answer, encoded as e5's "passage: ") puts the entry first by this much (rescaled like the
@@ -222,6 +244,8 @@ EVIDENCE_FULL = 3
 EVIDENCE_ANSWER = 2 / EVIDENCE_FULL
 RANKED = 5
 MAX_SUGGESTIONS = 3
+#: Ways of asking per language that measure how well the encoder reads it (`_unreliability`).
+RELIABILITY_SAMPLE = 200
 #: Benchmark questions, long stories included, are at most 240 characters.
 ENCODED_CHARS = 600
 _EDGES = re.compile(r"^\W+|\W+$")
@@ -440,6 +464,10 @@ class Matcher:
         self._passages = _centred(passages, [lang for _, lang in passage_rows], sampled, every)
         #: Where each entry's passages start in ``_passages``.
         self._passage_starts = _starts(passages_of)[:-1]
+        #: Per language of the content, how much less the meaning can be trusted in it.
+        self._unreliability = _unreliability(
+            self._vectors, sums, [lang for _, lang in rows],
+            np.repeat(np.arange(len(self._ids)), [len(group) for group in texts_of]))
 
     @classmethod
     def from_content(cls, content: ContentSet, vectors_dir: Path | None = None) -> Matcher:
@@ -564,15 +592,28 @@ class Matcher:
         """Match a question; ``lang`` is the user's language if the bot knows it (optional),
         ``vector`` the query's vector from :meth:`query_vector` if the caller has it already.
 
-        Language identification runs only without ``lang`` (then ``detected_lang`` says what
-        it found): with a known language the bot has no use for it. The reasons
+        Language identification runs either way (remembered: the safety step has asked it
+        about the same message), as the decision reads how well the encoder reads the text's
+        language; ``detected_lang`` says what it found only without ``lang``. The reasons
         :meth:`assess` adds are left out: they cost a quarter of a match.
         """
         return self._score(text, lang, vector).result
 
+    def unreliability(self, lang: str) -> float:
+        """How much less the meaning can be trusted in ``lang`` than in the content's
+        languages on average (0 in a language the content has no ways of asking in)."""
+        return self._unreliability.get(lang, 0.0)
+
     def _score(self, text: str, lang: str | None, vector: Vectors | None) -> _Scored:
-        detected = detect_language(text) if lang is None else None
-        views = self._views(text, lang or detected or "fi")
+        written = detect_language(text)
+        detected = written if lang is None else None
+        views = self._views(text, lang or written or "fi")
+        # How far to trust the meaning: a question written in another language than the
+        # user's, or mixing languages, gets the trust of the one the encoder reads best of
+        # the user's and the text's, so the words decide more only when it is sure to be in
+        # a language the encoder reads badly.
+        unreliable = min((self.unreliability(code) for code in {lang, written} if code),
+                         default=0.0)
         if vector is None:
             vector = self.query_vector(text)
         lexical = self._lexical(views)
@@ -583,7 +624,7 @@ class Matcher:
         # Best first; equal scores in entry order.
         order = [int(i) for i in np.argsort(-fused, kind="stable")[:RANKED]]
         ranked = tuple(Candidate(self._ids[i], round(float(fused[i]), 4)) for i in order)
-        inputs = self._inputs(views, order, fused, lexical, semantic, passage)
+        inputs = self._inputs(views, order, fused, lexical, semantic, passage, unreliable)
         confidence = _logistic(inputs) if inputs else 0.0
         decision = decide(confidence, inputs)
         result = MatchResult(decision, shown(decision, ranked), ranked, detected)
@@ -598,6 +639,7 @@ class Matcher:
         lexical: npt.NDArray[np.float64],
         semantic: npt.NDArray[np.float64],
         passage: npt.NDArray[np.float64],
+        unreliable: float,
     ) -> dict[str, float]:
         """The decision model's inputs for the best entry (see the module docstring), and
         the candidate inputs ``benchmarks/calibrate_matching.py --input`` may weigh (the
@@ -636,6 +678,7 @@ class Matcher:
             "passage_margin": margin(passage),
             "central": min(held, default=0.0),
             "strongest": max(held, default=0.0),
+            "unreliable": unreliable,
         }
 
 
@@ -679,6 +722,39 @@ def _centred(vectors: Vectors, langs: Sequence[str], sampled: dict[str, Vectors]
         vectors[rows_of] -= _blend(vectors[rows_of], sampled.get(lang, every))
     vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
     return vectors
+
+
+def _unreliability(vectors: Vectors, sums: Vectors, langs: Sequence[str],
+                   entry_of: npt.NDArray[np.intp]) -> dict[str, float]:
+    """Per language, how much worse the encoder tells the content's entries apart in it
+    than in the content's languages on average: 1 − its mean self-retrieval margin over
+    their mean, at least 0.
+
+    A language's self-retrieval margin is, for its ways of asking, how much closer each is
+    to its own entry's centre (without it) than to any other entry's centre: the encoder
+    reads Somali and Sorani worse than Finnish, so their questions land between entries.
+    At most ``RELIABILITY_SAMPLE`` rows per language (evenly spread), so a large content
+    set costs a few matrix products of that many rows."""
+    if not len(vectors):
+        return {}
+    centres = _unit(sums)
+    of_lang = np.array(langs)
+    margins: dict[str, float] = {}
+    for lang in dict.fromkeys(langs):
+        rows = np.flatnonzero(of_lang == lang)
+        rows = rows[np.linspace(0, len(rows) - 1, min(len(rows), RELIABILITY_SAMPLE)).astype(int)]
+        own = entry_of[rows]
+        mine = vectors[rows]
+        similar = mine @ centres.T
+        at = np.arange(len(rows))
+        similar[at, own] = -np.inf
+        others = similar.max(axis=1) if centres.shape[0] > 1 else np.zeros(len(rows))
+        left = np.einsum("ij,ij->i", mine, _unit(sums[own] - mine))
+        margins[lang] = float(np.mean(left - others))
+    mean = float(np.mean(list(margins.values())))
+    if mean <= 0:
+        return dict.fromkeys(margins, 0.0)
+    return {lang: max(0.0, 1 - margin / mean) for lang, margin in margins.items()}
 
 
 def _starts(postings: Sequence[Sequence[object]]) -> npt.NDArray[np.intp]:
@@ -735,9 +811,10 @@ def _logistic(inputs: dict[str, float]) -> float:
     return 1 / (1 + math.exp(-z))
 
 
-def confirmed(inputs: dict[str, float]) -> bool:
+def confirmed(inputs: dict[str, float], confidence: float) -> bool:
     """Whether words and meaning together may make the best entry an answer (see the module
-    docstring); the confidence must be high enough as well."""
+    docstring); the confidence must be high enough as well (and at least
+    ``UNRELIABLE_CONFIDENCE`` for the meaning's extra dissent in a language it reads badly)."""
     semantic_margin, support = inputs.get("semantic_margin", 0.0), inputs.get("support", 0.0)
     about = inputs.get("support_about", 0.0)
     if inputs.get("strongest", 0.0) < STRONGEST_MIN:
@@ -745,7 +822,9 @@ def confirmed(inputs: dict[str, float]) -> bool:
     if inputs.get("lexical_margin", 0.0) < -LEXICAL_DISSENT_MAX:
         return False
     if support >= EVIDENCE_ANSWER:
-        dissent = SEMANTIC_DISSENT_FULL if support >= 1 else SEMANTIC_DISSENT_MAX
+        dissent = SEMANTIC_DISSENT_MAX if support < 1 else SEMANTIC_DISSENT_FULL + (
+            SEMANTIC_DISSENT_UNRELIABLE * inputs.get("unreliable", 0.0)
+            if confidence >= UNRELIABLE_CONFIDENCE else 0.0)
         return semantic_margin >= SEMANTIC_MARGIN_MIN or (
             about >= support and semantic_margin >= -dissent) or (
             support >= 1 and inputs.get("passage_margin", -math.inf) >= PASSAGE_MARGIN_MIN)
@@ -758,7 +837,7 @@ def confirmed(inputs: dict[str, float]) -> bool:
 
 def decide(confidence: float, inputs: dict[str, float]) -> Decision:
     """Answer, suggest or nothing (see the module docstring)."""
-    if confidence >= ANSWER_CONFIDENCE and confirmed(inputs):
+    if confidence >= ANSWER_CONFIDENCE and confirmed(inputs, confidence):
         return "answer"
     if confidence >= SUGGEST_CONFIDENCE:
         return "suggest"

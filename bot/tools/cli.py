@@ -130,6 +130,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
           f"homograph); support {assessment.inputs.get('support', 0.0):.3f} and of it about "
           f"{assessment.inputs.get('support_about', 0.0):.3f} (evidence and about without "
           "function words: of three, the share that counts)")
+    print("also read by the answer rule: unreliable "
+          f"{assessment.inputs.get('unreliable', 0.0):.3f} (how much worse the encoder tells "
+          "this content's entries apart in the question's language than in its languages on "
+          "average: with three words the entry is about, the meaning may prefer another "
+          f"entry by {matching.SEMANTIC_DISSENT_UNRELIABLE} × this more when the confidence "
+          f"is at least {matching.UNRELIABLE_CONFIDENCE})")
     return 0
 
 

@@ -4,6 +4,7 @@ for, and answers that need more than one ambiguous word."""
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.matching import matcher
@@ -490,3 +491,61 @@ def test_the_words_dissent_rule_can_be_turned_off(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(matcher, "LEXICAL_DISSENT_MAX", math.inf)
     inputs = {**SURE, "semantic_margin": 0.3, "lexical_margin": -0.9}
     assert matcher.decide(0.99, inputs) == "answer"
+
+
+UNSURE_MEANING = {**SURE, "support": 1.0, "support_about": 1.0, "semantic_margin": -0.25}
+
+
+@pytest.mark.parametrize(("inputs", "confidence", "decision"), [
+    # In a language the encoder reads as well as the content's others, a meaning that
+    # prefers another entry by 0.25 keeps three words from an answer ...
+    ({**UNSURE_MEANING, "unreliable": 0.0}, 0.95, "suggest"),
+    # ... in one it reads badly, the words may overrule it by that much more ...
+    ({**UNSURE_MEANING, "unreliable": 0.6}, 0.95, "answer"),
+    # ... but only when the model is sure, and with three words, not two.
+    ({**UNSURE_MEANING, "unreliable": 0.6}, 0.88, "suggest"),
+    ({**UNSURE_MEANING, "unreliable": 0.6, "support": 2 / 3, "support_about": 2 / 3}, 0.95,
+     "suggest"),
+    # Even there, a meaning that dissents beyond the allowance still keeps the answer back.
+    ({**UNSURE_MEANING, "unreliable": 0.6, "semantic_margin": -0.4}, 0.95, "suggest"),
+])
+def test_the_meaning_may_dissent_more_in_a_language_it_reads_badly(
+    inputs: dict[str, float], confidence: float, decision: str
+) -> None:
+    assert matcher.ANSWER_CONFIDENCE < 0.88 < matcher.UNRELIABLE_CONFIDENCE <= 0.95
+    assert matcher.decide(confidence, inputs) == decision
+
+
+@pytest.mark.parametrize("noise", [0.05, 3.0])
+def test_unreliability_is_measured_from_how_well_a_language_tells_entries_apart(
+    noise: float
+) -> None:
+    # Ten entries, each asked twice in a language the encoder reads well ("aa": its ways of
+    # asking lie near their entry) and twice in one ("bb") it reads well or not at all.
+    rng = np.random.default_rng(3)
+    directions = rng.standard_normal((10, 16))
+    rows, langs, entry_of = [], [], []
+    for entry, direction in enumerate(directions):
+        for lang, spread in (("aa", 0.05), ("aa", 0.05), ("bb", noise), ("bb", noise)):
+            rows.append(direction + spread * rng.standard_normal(16))
+            langs.append(lang)
+            entry_of.append(entry)
+    vectors = matcher._unit(np.array(rows, dtype=np.float32))
+    entries = np.array(entry_of, dtype=np.intp)
+    sums = np.zeros((10, 16), dtype=np.float32)
+    np.add.at(sums, entries, vectors)
+    measured = matcher._unreliability(vectors, sums, langs, entries)
+    if noise < 1:  # both read alike: neither is worse than the mean
+        assert measured["aa"] < 0.1 and measured["bb"] < 0.1
+    else:
+        assert measured["aa"] == 0.0 and measured["bb"] > 0.5
+
+
+def test_the_matcher_measures_each_language_and_reads_the_question_s() -> None:
+    m = Matcher([BEES, CHOIR, SAUNA, PRESCRIPTION, TAX, *IN_ENGLISH], vectors_dir=VECTORS)
+    assert set(m._unreliability) == {"fi", "en"}
+    assert all(0.0 <= value <= 1.0 for value in m._unreliability.values())
+    # A language the content has no ways of asking in is not known to be read badly.
+    assert m.unreliability("so") == 0.0
+    inputs = m.assess("Where can I join a choir?").inputs
+    assert inputs["unreliable"] == m.unreliability("en")

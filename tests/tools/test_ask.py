@@ -36,3 +36,6 @@ def test_ask_shows_each_signal(monkeypatch: pytest.MonkeyPatch,
     assert any(line.startswith("also read by the answer rule: ") and "; support " in line
                for line in lines)
     assert " and the words preferring no other entry by more than " in lines[0]
+    # How far the meaning is trusted in the question's language (Finnish: fully).
+    assert any(line.startswith("also read by the answer rule: unreliable 0.000 (")
+               for line in lines)
