@@ -544,7 +544,7 @@ class Detector:
         query = vector() if vector else self._query_vector(text)
         # Someone hurting a person named (section ``hurt``): a card the examples give is
         # not the emergency one, however urgent it sounds ("dad is hitting mum right now").
-        hurt = found.matches("hurt") or (found_native is not None and found_native.matches("hurt"))
+        hurt = _either(found, found_native, "hurt")
         routed = self._by_example(query, short, joke, hours, lean, hurt)
         # The reading back costs an encoder pass: only for a message that, as typed, leans
         # at least a little towards a crisis.
@@ -610,13 +610,16 @@ def _crisis_patterns(found: _Scanned, joke: bool, native: _Scanned | None = None
     """The crisis kinds whose patterns match; ``native`` is the message written back in its
     own script. Said in jest, only an emergency counts. Violence with work or a debt named
     (section ``work``: "the boss threatens to have me deported") may be exploitation too."""
-    def matches(name: str) -> bool:
-        return found.matches(name) or (native is not None and native.matches(name))
-
-    kinds = [kind for kind in CRISIS_KINDS if (kind == "emergency" or not joke) and matches(kind)]
-    if "violence" in kinds and "exploitation" not in kinds and matches("work"):
+    kinds = [kind for kind in CRISIS_KINDS
+             if (kind == "emergency" or not joke) and _either(found, native, kind)]
+    if "violence" in kinds and "exploitation" not in kinds and _either(found, native, "work"):
         kinds.append("exploitation")
     return kinds
+
+
+def _either(found: _Scanned, native: _Scanned | None, name: str) -> bool:
+    """Whether section ``name`` matches the message as typed or written back in its script."""
+    return found.matches(name) or (native is not None and native.matches(name))
 
 
 def _by_pattern(found: _Scanned, short: bool, hours: bool) -> Route | None:
