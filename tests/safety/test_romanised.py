@@ -60,3 +60,22 @@ def test_a_reading_back_the_classifier_doubts_gets_no_card() -> None:
     # Read as Arabic chat spelling, this lies nearest a suicide example; the classifier
     # puts little on the crisis kinds (NATIVE_CLASSIFIER_MIN).
     assert route("bluff-sms bank") == "faq"
+
+
+# Arabic chat spelling is always read back (NATIVE_ALWAYS): as typed the classifier puts
+# less than 0.1 on a crisis for these, so the reading back used to be skipped.
+@pytest.mark.parametrize("text", [
+    "el walad balla3 battariyet sa3a w 3am yebki w ma 3am yakol",
+    "3ammi 3am yelmos bint a5i w hiye 5ayfe tekhbir 7ada",
+])
+def test_arabic_chat_spelling_is_read_back_however_it_leans_as_typed(text: str) -> None:
+    assert route(text).startswith("crisis:")
+
+
+@pytest.mark.parametrize("text", [
+    "kif bjadded el iqama taba3i w shu el awra2 li lazem jiba",
+    "wein fini et3allam finlandi bbalash",
+    "bade eftah 7esab bel bank, shu lazem a3mel",
+])
+def test_ordinary_arabic_chat_spelling_read_back_gets_no_card(text: str) -> None:
+    assert not route(text).startswith("crisis:")
