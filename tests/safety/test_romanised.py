@@ -32,6 +32,13 @@ def test_persian_and_sorani_are_written_in_their_letters() -> None:
     assert native_script("bawkm", "ckb-latn") == "باوکم"
 
 
+def test_sorani_chat_spelling_reads_e_as_its_long_e_and_a_final_a_as_its_short_one() -> None:
+    # ێ for "e" (مێرد, لێم), ە for a word's last "a" (ئێمە, لە): how Sorani is typed in
+    # Latin letters, so the encoder reads it nearer the original.
+    assert native_script("ema la finland dazhin", "ckb-latn") == "ئێمە لە فنلاند داژن"
+    assert native_script("merdakam lem dada", "ckb-latn") == "مێرداکام لێم دادە"
+
+
 def test_other_languages_and_other_scripts_are_left_alone() -> None:
     assert native_script("isä on sairas", "fi") is None
     assert native_script("whatever", None) is None
