@@ -60,13 +60,18 @@ def pattern_kinds(text: str) -> list[str]:
     ("بيقولوا لازم تشتغل لتسد الدين وما بيخلوني اطلع", "exploitation"),
     ("bade eshno2 7ali el leile", "suicide"),
     ("too istgah mikham khodamo beandazam jeloye metro", "suicide"),
+    ("دەمەوێت خۆم بخەمە بەردەم ئۆتۆمبێلێک، بەسە", "suicide"),
+    ("باوکم هەموو ئێوارەیەک بە قایش لێمان دەدات", "violence"),
+    ("هاوڕێکەم لە شەقامەکە بوورایەوە و وەڵام ناداتەوە", "emergency"),
+    ("جدي فقد الوعي فجأة وهو قاعد", "emergency"),
+    ("خاوەنکارەکەم پاسپۆرتەکەم لای خۆیەتی و دەڵێت ناتدەمەوە", "exploitation"),
 ])
 def test_a_crisis_in_common_words_is_caught_by_the_patterns(text: str, kind: str) -> None:
     assert kind in pattern_kinds(text)
 
 
 # The same words in everyday messages: a cold, a period, Kela late, pills as prescribed,
-# throwing oneself into work, rubbish into the sea, being evicted.
+# throwing oneself into work, rubbish into the sea, being evicted, playing the guitar.
 @pytest.mark.parametrize("text", [
     "ha iska tuurin qashinka badda ama webiga",
     "shalay waan suuxay, dhakhtar ma u tagaa?",
@@ -82,6 +87,8 @@ def test_a_crisis_in_common_words_is_caught_by_the_patterns(text: str, kind: str
     "لووتم گیراوە و ناتوانم هەناسە بدەم بە باشی، سەرمام بووە",
     "دوو مانگە کێلا پارەی نەداوە، چی بکەم",
     "لە کاتی سووڕی مانگانەدا خوێنی زۆرم لێ دەڕوات، ئاساییە؟",
+    "کوڕەکەم گیتار لێدەدات و دەیەوێت بچێتە خولی مۆسیقا",
+    "بە دار درگاکەیان دەکوتا، دراوسێکان چی بکەم",
 ])
 def test_the_same_words_in_an_everyday_message_are_no_pattern_crisis(text: str) -> None:
     assert pattern_kinds(text) == []
