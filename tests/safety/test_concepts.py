@@ -65,13 +65,20 @@ def pattern_kinds(text: str) -> list[str]:
     ("هاوڕێکەم لە شەقامەکە بوورایەوە و وەڵام ناداتەوە", "emergency"),
     ("جدي فقد الوعي فجأة وهو قاعد", "emergency"),
     ("خاوەنکارەکەم پاسپۆرتەکەم لای خۆیەتی و دەڵێت ناتدەمەوە", "exploitation"),
+    ("merdakam garwm gushi w natwanm hanasa bdam", "violence"),
+    ("پدربزرگم یهو از حال رفت و جواب نمیده", "emergency"),
+    ("تو یه رستوران کار میکنم، صاحبش نمیذاره برم بیرون و شبا همونجا میخوابم", "exploitation"),
+    ("لە چێشتخانەیەک کار دەکەم و ناهێڵن بچمە دەرەوە، هەر لەوێ دەخەوم", "exploitation"),
+    ("waxaan ka shaqeeyaa makhaayad, ima oggola inaan baxo xitaa habeenkii", "exploitation"),
+    ("بشتغل بمطعم وما بيخلوني اطلع ولا يوم", "exploitation"),
 ])
 def test_a_crisis_in_common_words_is_caught_by_the_patterns(text: str, kind: str) -> None:
     assert kind in pattern_kinds(text)
 
 
 # The same words in everyday messages: a cold, a period, Kela late, pills as prescribed,
-# throwing oneself into work, rubbish into the sea, being evicted, playing the guitar.
+# throwing oneself into work, rubbish into the sea, being evicted, playing the guitar,
+# laughing till one faints, a father who keeps a teenager in at night.
 @pytest.mark.parametrize("text", [
     "ha iska tuurin qashinka badda ama webiga",
     "shalay waan suuxay, dhakhtar ma u tagaa?",
@@ -89,6 +96,8 @@ def test_a_crisis_in_common_words_is_caught_by_the_patterns(text: str, kind: str
     "لە کاتی سووڕی مانگانەدا خوێنی زۆرم لێ دەڕوات، ئاساییە؟",
     "کوڕەکەم گیتار لێدەدات و دەیەوێت بچێتە خولی مۆسیقا",
     "بە دار درگاکەیان دەکوتا، دراوسێکان چی بکەم",
+    "از خنده غش کردم وقتی فیلمو دیدم",
+    "بابام نمیذاره شبا برم بیرون، چیکار کنم",
 ])
 def test_the_same_words_in_an_everyday_message_are_no_pattern_crisis(text: str) -> None:
     assert pattern_kinds(text) == []
