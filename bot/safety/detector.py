@@ -119,9 +119,9 @@ NATIVE_CLASSIFIER_MIN = 0.8
 NATIVE_SUSPICION = 0.1
 #: Arabic chat spelling is always read back: the encoder does not read it (its digits are
 #: letters), so the lean as typed says nothing — crisis and ordinary Arabizi messages of
-#: the probes and benchmarks leaned alike (median 0.14 and 0.19; Latin-letter Russian 0.90
-#: and 0.20, Persian 0.58 and 0.20), and most crisis ones leaned less than 0.1, though
-#: written back nine in ten of those the reading caught had 0.9 or more (README, "Safety").
+#: the probes and benchmarks leaned alike (median 0.16 and 0.19; Latin-letter Russian 0.90
+#: and 0.20, Persian 0.58 and 0.20), and 20 of 47 crisis ones leaned less than 0.1, so they
+#: were never read back (README, "Safety", session 14).
 NATIVE_ALWAYS = frozenset({"ar-latn"})
 #: A message with a figure of speech in crisis words ("three exams in a week is suicide",
 #: see `_scan`) gets a card from the examples only when the classifier puts this much on the
