@@ -13,8 +13,9 @@ measures situations no change was made for:
   was its blind check then, and session 12 developed on it too.
 * C — the same kind on 35 other ideas, written in session 12 by someone who saw neither the
   detector's changes nor its data, and scored once before and once after that session's
-  changes to *whether* a card is shown; its later work on *which* card developed on it. It
-  is development data now: write a new blind file before trusting a change.
+  changes to *whether* a card is shown; its later work on *which* card developed on it, and
+  session 14 read its Persian, Sorani, Somali and Arabic misses. It is development data
+  now: write a new blind file before trusting a change.
 * N_dev, N_blind — ordinary first-person statements ("I want to find a job", "the bus was
   late again and I was late for work"), which must get no crisis card. N_dev was used in
   session 12's work; N_blind was not looked at.

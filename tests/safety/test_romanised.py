@@ -32,6 +32,13 @@ def test_persian_and_sorani_are_written_in_their_letters() -> None:
     assert native_script("bawkm", "ckb-latn") == "باوکم"
 
 
+def test_sorani_chat_spelling_reads_e_as_its_long_e_and_a_final_a_as_its_short_one() -> None:
+    # ێ for "e" (مێرد, لێم), ە for a word's last "a" (ئێمە, لە): how Sorani is typed in
+    # Latin letters, so the encoder reads it nearer the original.
+    assert native_script("ema la finland dazhin", "ckb-latn") == "ئێمە لە فنلاند داژن"
+    assert native_script("merdakam lem dada", "ckb-latn") == "مێرداکام لێم دادە"
+
+
 def test_other_languages_and_other_scripts_are_left_alone() -> None:
     assert native_script("isä on sairas", "fi") is None
     assert native_script("whatever", None) is None
@@ -60,3 +67,22 @@ def test_a_reading_back_the_classifier_doubts_gets_no_card() -> None:
     # Read as Arabic chat spelling, this lies nearest a suicide example; the classifier
     # puts little on the crisis kinds (NATIVE_CLASSIFIER_MIN).
     assert route("bluff-sms bank") == "faq"
+
+
+# Arabic chat spelling is always read back (NATIVE_ALWAYS): as typed the classifier puts
+# less than 0.1 on a crisis for these, so the reading back used to be skipped.
+@pytest.mark.parametrize("text", [
+    "el walad balla3 battariyet sa3a w 3am yebki w ma 3am yakol",
+    "3ammi 3am yelmos bint a5i w hiye 5ayfe tekhbir 7ada",
+])
+def test_arabic_chat_spelling_is_read_back_however_it_leans_as_typed(text: str) -> None:
+    assert route(text).startswith("crisis:")
+
+
+@pytest.mark.parametrize("text", [
+    "kif bjadded el iqama taba3i w shu el awra2 li lazem jiba",
+    "wein fini et3allam finlandi bbalash",
+    "bade eftah 7esab bel bank, shu lazem a3mel",
+])
+def test_ordinary_arabic_chat_spelling_read_back_gets_no_card(text: str) -> None:
+    assert not route(text).startswith("crisis:")
