@@ -29,6 +29,7 @@ pass serves both steps.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -424,13 +425,22 @@ class Detector:
     question, however crisis-like its words ("insurance for my flat", "help with rent"),
     so they join the ordinary examples.
 
+    `asked` are every entry's ways of asking (in every language): a message that says
+    just what one of them says (letter case, punctuation and emoji aside) is that question,
+    and gets no card from the examples — unless a way of asking of its entry is a crisis
+    in the patterns' words (the entry on violence at home: "my husband hits me"). The
+    examples alone gave a card to 32 ways of asking of the bundled content's other entries:
+    "Saako isä vanhempainrahaa?" (does a father get parental allowance) the suicide card,
+    "Olen raskaana, minne menen?" (I am pregnant) the violence card.
+
     `query_vector` turns a message into its vector: the matcher's
     (`bot.matching.matcher.Matcher.query_vector`), so that a message the FAQ then answers
     costs one encoder pass for both steps, and short messages come from its memory.
     """
 
     def __init__(self, query_vector: Callable[[str], Vectors], ordinary: Sequence[str] = (),
-                 vectors_dir: Path | None = None) -> None:
+                 vectors_dir: Path | None = None,
+                 asked: Iterable[Sequence[str]] = ()) -> None:
         rows = [(label, text) for label, texts in _sections(DATA / "exemplars.txt").items()
                 for text in texts]
         rows += [("none", text) for text in ordinary]
@@ -465,6 +475,10 @@ class Detector:
             for kind in CRISIS_KINDS if any(label == kind for label, _ in kinds)}
         self._query_vector = query_vector
         _patterns()
+        self._asked = frozenset(
+            _said(text) for texts in asked
+            if not any(_crisis_patterns(_scan(fold(text))[0], False) for text in texts)
+            for text in texts)
 
     def nearest(self, query: Vectors) -> dict[str, float]:
         """The best similarity per label."""
@@ -547,7 +561,10 @@ class Detector:
             return routed
         # A figure of speech lures the nearest examples as it does the patterns (the crisis
         # word is there): a card then also needs the classifier's FIGURE_CLASSIFIER_MIN.
-        lean = FIGURE_CLASSIFIER_MIN if figure or figure_native else 0.0
+        # One of the content's own questions (see the class docstring) gets none from the
+        # examples; a person or small talk may still be what they say.
+        lean = (math.inf if _said(text) in self._asked
+                else FIGURE_CLASSIFIER_MIN if figure or figure_native else 0.0)
         query = vector() if vector else self._query_vector(text)
         # Someone hurting a person named (section ``hurt``): a card the examples give is
         # not the emergency one, however urgent it sounds ("dad is hitting mum right now").
@@ -605,6 +622,12 @@ class Detector:
         if short and near["smalltalk"] > any_ordinary + INTENT_MARGIN:
             return Route("smalltalk", "greeting")
         return FAQ
+
+
+def _said(text: str) -> str:
+    """What a text says, as one of the content's ways of asking is compared: its words,
+    folded (case, marks), without punctuation and emoji."""
+    return " ".join(tokens(text))
 
 
 def _top_mean(similarities: Vectors) -> float:
