@@ -107,3 +107,24 @@ def test_a_reflexive_bump_is_not_someone_hitting() -> None:
     # "ударился" (hit himself on something) is not "ударил" (hit someone).
     assert not _scan(fold("сын ударился коленом об стол, небольшой синяк"))[0].matches("hurt")
     assert _scan(fold("муж ударил меня"))[0].matches("hurt")
+
+
+@pytest.mark.parametrize("text", [
+    # Despair said beside the everyday harm (section despair): no crisis pattern has these
+    # words, and the nearest examples (and the classifier) read the quarrel, not the despair.
+    "my girlfriend blocked me after we argued on the phone, I don't see any reason to wake up",
+    "поссорилась с парнем по телефону, он меня заблокировал, жить больше не хочу",
+    "my son has a small scratch from the dog, no blood, I'm tired of it all, I want to disappear",
+])
+def test_despair_beside_the_cue_keeps_a_card(text: str) -> None:
+    assert _scan(fold(text))[0].matches("despair")
+    assert route(text).startswith("crisis:")
+
+
+@pytest.mark.parametrize("text", [
+    "we argued on whatsapp and she blocked me, I want to disappear, everyone is happier without me",
+    "riideltiin puhelimessa ja se blokkas mut, en jaksa enää, haluun vaan kadota",
+    "تخانقت مع خطيبي على الواتساب وعملي بلوك، ما بدي عيش بعد اليوم",
+])
+def test_the_cue_bars_the_kinds_it_explains_not_the_suicide_card(text: str) -> None:
+    assert route(text) == "crisis:suicide"
