@@ -19,7 +19,8 @@ measures situations no change was made for:
 * D — 327 crisis messages on 23 new ideas, mostly Persian, Arabic, Sorani and Somali in
   dialect, spoken style or Latin letters, and 124 look-alikes on 11 ideas; written in
   session 14 by someone who saw neither the detector nor that session's work, and scored
-  only before and after it. Blind until someone develops on it: say so here then.
+  only before and after it. Development data since minor15 (its look-alikes were read for
+  the everyday-harm cues, README "Safety").
 * N_dev, N_blind — ordinary first-person statements ("I want to find a job", "the bus was
   late again and I was late for work"), which must get no crisis card. N_dev was used in
   session 12's work; N_blind was only scored (sessions 12 and 14), never looked into.
