@@ -19,8 +19,13 @@ measures situations no change was made for:
 * D — 327 crisis messages on 23 new ideas, mostly Persian, Arabic, Sorani and Somali in
   dialect, spoken style or Latin letters, and 124 look-alikes on 11 ideas; written in
   session 14 by someone who saw neither the detector nor that session's work, and scored
-  only before and after it. Development data since minor15 (its look-alikes were read for
-  the everyday-harm cues, README "Safety").
+  only before and after it. Development data since: its look-alikes were read for the
+  small-harm cue (README, "Safety").
+* E — 171 everyday complaints in crisis-like words (a bump on the head that is fine now, a
+  bee sting, a quarrel with a sibling, giving up sugar) and 153 crises told in the same
+  words, 36 messages in each language; written in session 14 by someone who saw neither
+  the detector nor that session's work on small harms, and scored only before and after
+  it. Blind until someone develops on it: say so here then.
 * N_dev, N_blind — ordinary first-person statements ("I want to find a job", "the bus was
   late again and I was late for work"), which must get no crisis card. N_dev was used in
   session 12's work; N_blind was only scored (sessions 12 and 14), never looked into.

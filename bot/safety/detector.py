@@ -129,17 +129,17 @@ NATIVE_ALWAYS = frozenset({"ar-latn"})
 #: crisis kinds: the nearest examples alone gave one to "is suicide" said of exams in four
 #: languages of nine (README, "Safety").
 FIGURE_CLASSIFIER_MIN = 0.95
-#: A message that says its harm is everyday (sections of `patterns.txt`: ``small``, "a small
-#: scratch, is a plaster enough?"; ``quarrel``, "we argued on WhatsApp and she blocked me")
-#: gets no card of these kinds from the examples — unless someone is named hitting a person
-#: (section ``hurt``), a threat (``threat``: "he blocked me and said he will hurt my
-#: children") or despair (``despair``: "she blocked me, I want to disappear"). The nearest
-#: examples gave such messages the emergency or violence card, and the classifier was as
-#: sure as of a crisis (0.98-1.00 for most), so no bar it reaches helps (0.95 and 0.99 kept 19
-#: and 16 of blind probe D's 22 false cards). The kinds the harm explains, not every kind:
-#: a suicide card stays possible (README, "Safety").
-SMALL_HARM = {"small": frozenset({"emergency", "violence"}),
-              "quarrel": frozenset({"emergency", "violence"})}
+#: A message that says its harm is small (section ``small`` of `patterns.txt`: "a small
+#: scratch, is a plaster enough?") gets no card of these kinds from the examples — unless
+#: someone is named hitting a person (section ``hurt``), a threat (``threat``: "only a
+#: bruise, but he said he will hurt my children") or despair (``despair``: "a small
+#: scratch, I'm tired of it all, I want to disappear"). The nearest examples gave such
+#: messages the emergency card, and the classifier was as sure as of a crisis (0.98-1.00
+#: for most), so no bar it reaches helps. The kinds the harm explains, not every kind: a
+#: suicide card stays possible. A quarrel at a distance ("we argued on WhatsApp and she
+#: blocked me") was a cue too and was dropped: it also took the violence card from "we
+#: argued on the phone, he is coming over now and I am scared" (README, "Safety").
+SMALL_HARM = frozenset({"emergency", "violence"})
 #: How much the nearest example of each kind counts beside the classifier for the card's
 #: kind (see `Detector._kind`): per unit of cosine similarity, in log odds. At 25 a lead of
 #: 0.02 over another kind's nearest example weighs as much as 1.65 times its odds. Of 25, 50
@@ -570,19 +570,19 @@ class Detector:
         routed = _by_pattern(found, short, hours)
         if routed is not None:
             return routed
+        # Someone hurting a person named (section ``hurt``): a card the examples give is
+        # not the emergency one, however urgent it sounds ("dad is hitting mum right now"),
+        # and, as with a threat or despair named, the harm is not a small one, whatever
+        # else the message says (SMALL_HARM).
+        hurt = _either(found, found_native, "hurt")
+        harmed = hurt or _either(found, found_native, "threat") or _either(
+            found, found_native, "despair")
+        barred = (SMALL_HARM if not harmed and _either(found, found_native, "small")
+                  else frozenset())
         # A figure of speech lures the nearest examples as it does the patterns (the crisis
         # word is there): a card then also needs the classifier's FIGURE_CLASSIFIER_MIN.
         # One of the content's own questions (see the class docstring) gets none from the
         # examples; a person or small talk may still be what they say.
-        # Someone hurting a person named (section ``hurt``): a card the examples give is
-        # not the emergency one, however urgent it sounds ("dad is hitting mum right now"),
-        # and, as with a threat named, the harm is not everyday, whatever else the message
-        # says (SMALL_HARM).
-        hurt = _either(found, found_native, "hurt")
-        harmed = hurt or _either(found, found_native, "threat") or _either(
-            found, found_native, "despair")
-        barred = frozenset() if harmed else frozenset().union(
-            *(kinds for name, kinds in SMALL_HARM.items() if _either(found, found_native, name)))
         lean = (math.inf if _said(text) in self._asked
                 else FIGURE_CLASSIFIER_MIN if figure or figure_native else 0.0)
         query = vector() if vector else self._query_vector(text)

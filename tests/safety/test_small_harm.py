@@ -1,14 +1,14 @@
-"""Everyday harm in crisis-like words — a small scratch after a fall, a quarrel on the phone —
-gets no crisis card from the nearest examples (`SMALL_HARM`), while an emergency, a blow or a
-threat named in the same message keeps its card. Messages written for these tests, none of
-them from a probe or an example in `data/`."""
+"""A small harm said so — a scratch after a fall, no blood, is a plaster enough — gets no
+emergency or violence card from the nearest examples (`SMALL_HARM`), while an emergency, a
+blow, a threat or despair named in the same message keeps its card. Messages written for
+these tests, none of them from a probe or an example in `data/`."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.matching.normalize import fold
-from bot.safety.detector import SMALL_HARM, _scan
+from bot.safety.detector import _scan
 from tests.conftest import bundled_knowledge
 
 
@@ -28,35 +28,18 @@ SMALL = [
     "کچەکەم لە باخچە کەوت، ئانیشکی ڕووشا، خوێنی لێ نایەت",
     "gabadhaydu way dhacday, xusulka ayaa xoqmay, dhiig kama imanayo",
 ]
-QUARREL = [
-    "my brother and I argued on the phone and now he is not speaking to me",
-    "riideltiin siskon kanssa puhelimessa ja nyt se ei puhu mulle",
-    "jag och min syster grälade i telefon och nu pratar hon inte med mig",
-    "تزاعلت مع أختي على التلفون وحظرتني",
-]
-# The cue in languages whose messages got no card even before.
+# The cue in a language whose message got no card even before.
 ALSO_SMALL = ["بنتم تو پارک زمین خورد، یه خراش روی آرنجش، خون نمیاد"]
-ALSO_QUARREL = [
-    "поссорилась с сестрой по телефону, теперь она не разговаривает со мной",
-    "посварилася з сестрою по телефону, тепер вона не розмовляє зі мною",
-    "با خواهرم تلفنی دعوامون شد و بلاکم کرد",
-    "لەگەڵ خوشکەکەم لە تەلەفۆن شەڕمان بوو و بلۆکی کردم",
-    "walaashay ayaan telefonka ku murannay, hadda ila ma hadasho",
-]
 
 
-@pytest.mark.parametrize("text", SMALL + QUARREL)
-def test_everyday_harm_gets_no_card(text: str) -> None:
+@pytest.mark.parametrize("text", SMALL)
+def test_a_small_harm_gets_no_card(text: str) -> None:
     assert route(text) == "faq"
 
 
-@pytest.mark.parametrize(("text", "section"), [
-    *((text, "small") for text in SMALL + ALSO_SMALL),
-    *((text, "quarrel") for text in QUARREL + ALSO_QUARREL),
-])
-def test_the_cue_is_found_in_every_language(text: str, section: str) -> None:
-    assert section in SMALL_HARM
-    assert _scan(fold(text))[0].matches(section)
+@pytest.mark.parametrize("text", SMALL + ALSO_SMALL)
+def test_the_cue_is_found_in_every_language(text: str) -> None:
+    assert _scan(fold(text))[0].matches("small")
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -68,39 +51,13 @@ def test_the_cue_is_found_in_every_language(text: str, section: str) -> None:
     ("my husband hit me again, only a small bruise this time, no blood", "crisis:violence"),
     ("mies löi mua, vaan pieni mustelma, ei tule verta", "crisis:violence"),
     ("муж ударил меня, крови нет, только небольшой синяк", "crisis:violence"),
-    # A quarrel with a threat or a crisis said in it.
-    ("we argued on whatsapp and she said she will kill herself tonight", "crisis:suicide"),
-    ("riitelin poikaystävän kanssa puhelimessa ja nyt haluan kuolla", "crisis:suicide"),
-    ("تخانقت مع زوجي على الواتساب وقال راح يقتلني", "crisis:violence"),
-    ("با شوهرم تلفنی دعوامون شد گفت میکشمت", "crisis:violence"),
-    ("ninkeyga ayaan telefonka ku murannay, wuxuu yiri waan ku dilayaa", "crisis:violence"),
 ])
 def test_a_crisis_beside_the_cue_keeps_its_card(text: str, expected: str) -> None:
     assert route(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    # No crisis pattern has these threats: the examples give the card, the threat lifts the cue.
-    "mies blokkasi mut ja sanoi tappavansa mut",
-    "he blocked me and said he will hurt my children",
-])
-def test_a_threat_named_lifts_the_quarrel_cue(text: str) -> None:
-    found, _ = _scan(fold(text))
-    assert found.matches("quarrel") and found.matches("threat")
-    assert route(text) == "crisis:violence"
-
-
-@pytest.mark.parametrize("text", [
-    # Quarrels at home are how violence there is told: the cue needs a distance (a chat, the
-    # phone, being blocked), and "small" must be said of the harm.
-    "we fought again last night and I'm afraid to go home, he shouts at me all the time",
-    "riitelin mieheni kanssa taas ja pelkään mennä kotiin",
-    "my small child is not breathing",
-])
-def test_no_cue_in_a_quarrel_at_home_or_a_small_child(text: str) -> None:
-    found, _ = _scan(fold(text))
-    assert not found.matches("quarrel") and not found.matches("small")
-    assert route(text).startswith("crisis:")
+def test_no_cue_for_a_small_child() -> None:
+    assert not _scan(fold("my small child is not breathing"))[0].matches("small")
 
 
 def test_a_reflexive_bump_is_not_someone_hitting() -> None:
@@ -109,22 +66,19 @@ def test_a_reflexive_bump_is_not_someone_hitting() -> None:
     assert _scan(fold("муж ударил меня"))[0].matches("hurt")
 
 
-@pytest.mark.parametrize("text", [
-    # Despair said beside the everyday harm (section despair): no crisis pattern has these
-    # words, and the nearest examples (and the classifier) read the quarrel, not the despair.
-    "my girlfriend blocked me after we argued on the phone, I don't see any reason to wake up",
-    "поссорилась с парнем по телефону, он меня заблокировал, жить больше не хочу",
-    "my son has a small scratch from the dog, no blood, I'm tired of it all, I want to disappear",
-])
-def test_despair_beside_the_cue_keeps_a_card(text: str) -> None:
+def test_despair_beside_the_cue_keeps_a_card() -> None:
+    text = ("my son has a small scratch from the dog, no blood, I'm tired of it all, "
+            "I want to disappear")
     assert _scan(fold(text))[0].matches("despair")
     assert route(text).startswith("crisis:")
 
 
 @pytest.mark.parametrize("text", [
-    "we argued on whatsapp and she blocked me, I want to disappear, everyone is happier without me",
-    "riideltiin puhelimessa ja se blokkas mut, en jaksa enää, haluun vaan kadota",
-    "تخانقت مع خطيبي على الواتساب وعملي بلوك، ما بدي عيش بعد اليوم",
+    # A quarrel at a distance is no cue (it was one, and it took these cards).
+    "we argued on the phone, he is coming over now and I am scared",
+    "my ex blocked me on whatsapp and now he is standing outside my door",
+    "riitelimme puhelimessa ja nyt hän on tulossa tänne, pelkään",
+    "we had a fight on the phone and he said I will regret this",
 ])
-def test_the_cue_bars_the_kinds_it_explains_not_the_suicide_card(text: str) -> None:
-    assert route(text) == "crisis:suicide"
+def test_a_quarrel_that_turns_to_fear_keeps_its_card(text: str) -> None:
+    assert route(text) == "crisis:violence"
