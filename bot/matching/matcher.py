@@ -97,6 +97,12 @@ no entry knows, and how close the query comes to any entry at all (*semantic_bes
   as the words may overrule the meaning, but when the two signals disagree that much,
   neither is sure enough for an answer.
 
+A question that says just what one of the best entry's ways of asking says (letter case,
+punctuation and emoji aside; *repeats*) is answered whatever the rest: the content's own
+wording is never a guess. Advisers add the wordings of unanswered questions to entries
+(`python -m bot unanswered`), and 64 of the bundled content's 3,332 ways of asking were
+only suggested ("Mikä on ulosotto?"). A wording two entries share does not count.
+
 Otherwise, at least ``SUGGEST_CONFIDENCE``, we ``suggest`` the best entries within
 ``SUGGEST_GAP`` of the best; below, ``none``.
 
@@ -141,7 +147,7 @@ from bot.matching.analysis import Analyzer
 from bot.matching.embedding import Encoder, Vectors, shared_encoder
 from bot.matching.langid import LANGUAGES, detect_language, load_models, samples
 from bot.matching.lexicon import ConceptFinder, builtin_patterns, glossary_patterns
-from bot.matching.normalize import clean
+from bot.matching.normalize import clean, said
 from bot.matching.vectors import cached
 
 ANSWER_WEIGHT = 0.4
@@ -376,6 +382,7 @@ class Matcher:
         index_of: dict[str, int] = {}
         per_doc: list[list[dict[str, float]]] = []
         asked: list[tuple[int, set[str]]] = []
+        repeated: dict[str, set[int]] = {}
         for doc in docs:
             if doc.id not in index_of:
                 index_of[doc.id] = len(self._ids)
@@ -386,6 +393,13 @@ class Matcher:
             answer = set(next(found).features)
             per_doc[idx].append(_doc_weights(features, answer))
             asked.extend((idx, f) for f in features if f)
+            for way in (doc.question, *doc.alternates):
+                repeated.setdefault(said(way), set()).add(idx)
+        #: What each way of asking says (`said`), and its entry: a message that says just
+        #: that is answered with it when the scores put it first too (see `decide`). A way
+        #: of asking two entries share is left out.
+        self._repeats = {key: next(iter(entries)) for key, entries in repeated.items()
+                         if len(entries) == 1 and key}
         weights = [_entry_weights(doc_weights) for doc_weights in per_doc]
         self._entry_features = [frozenset(entry) for entry in weights]
         #: Per entry, the features it is about: a word its ways of asking have in some
@@ -625,6 +639,8 @@ class Matcher:
         order = [int(i) for i in np.argsort(-fused, kind="stable")[:RANKED]]
         ranked = tuple(Candidate(self._ids[i], round(float(fused[i]), 4)) for i in order)
         inputs = self._inputs(views, order, fused, lexical, semantic, passage, unreliable)
+        if inputs:
+            inputs["repeats"] = float(self._repeats.get(said(text)) == order[0])
         confidence = _logistic(inputs) if inputs else 0.0
         decision = decide(confidence, inputs)
         result = MatchResult(decision, shown(decision, ranked), ranked, detected)
@@ -836,8 +852,11 @@ def confirmed(inputs: dict[str, float], confidence: float) -> bool:
 
 
 def decide(confidence: float, inputs: dict[str, float]) -> Decision:
-    """Answer, suggest or nothing (see the module docstring)."""
-    if confidence >= ANSWER_CONFIDENCE and confirmed(inputs, confidence):
+    """Answer, suggest or nothing (see the module docstring). A question that says just
+    what one of the best entry's ways of asking says (``repeats``) is answered whatever the
+    confidence: an adviser who adds a user's wording to an entry sees it answered."""
+    if inputs.get("repeats") == 1.0 or (
+            confidence >= ANSWER_CONFIDENCE and confirmed(inputs, confidence)):
         return "answer"
     if confidence >= SUGGEST_CONFIDENCE:
         return "suggest"

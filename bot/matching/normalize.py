@@ -134,3 +134,9 @@ def fold(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """Folded word tokens. Hyphens and underscores split words ("TE-toimisto")."""
     return [t for t in _WORD.findall(fold(text).replace("_", " ")) if t]
+
+
+def said(text: str) -> str:
+    """What a text says, for telling whether a message repeats one of the content's ways of
+    asking: its folded words, without letter case, marks, punctuation and emoji."""
+    return " ".join(tokens(text))

@@ -43,7 +43,7 @@ import numpy as np
 from bot.matching.embedding import Vectors, shared_encoder
 from bot.matching.langid import best_label
 from bot.matching.matcher import encodable
-from bot.matching.normalize import fold, tokens
+from bot.matching.normalize import fold, said, tokens
 from bot.matching.vectors import cached
 from bot.safety.romanised import native_script
 
@@ -487,7 +487,7 @@ class Detector:
         self._query_vector = query_vector
         _patterns()
         self._asked = frozenset(
-            _said(text) for texts in asked
+            said(text) for texts in asked
             if not any(_crisis_patterns(_scan(fold(text))[0], False) for text in texts)
             for text in texts)
 
@@ -583,7 +583,7 @@ class Detector:
         # word is there): a card then also needs the classifier's FIGURE_CLASSIFIER_MIN.
         # One of the content's own questions (see the class docstring) gets none from the
         # examples; a person or small talk may still be what they say.
-        lean = (math.inf if _said(text) in self._asked
+        lean = (math.inf if said(text) in self._asked
                 else FIGURE_CLASSIFIER_MIN if figure or figure_native else 0.0)
         query = vector() if vector else self._query_vector(text)
         routed = self._by_example(query, short, joke, hours, lean, hurt, barred)
@@ -643,12 +643,6 @@ class Detector:
         if short and near["smalltalk"] > any_ordinary + INTENT_MARGIN:
             return Route("smalltalk", "greeting")
         return FAQ
-
-
-def _said(text: str) -> str:
-    """What a text says, as one of the content's ways of asking is compared: its words,
-    folded (case, marks), without punctuation and emoji."""
-    return " ".join(tokens(text))
 
 
 def _top_mean(similarities: Vectors) -> float:

@@ -95,7 +95,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
           f"entry weighs the word at least {matching.ONE_WORD_CENTRAL}; always the entry "
           f"weighing one of the shared words at least {matching.STRONGEST_MIN} and the "
           f"words preferring no other entry by more than {matching.LEXICAL_DISSENT_MAX}; "
-          f"suggest at {matching.SUGGEST_CONFIDENCE})")
+          f"or whatever the confidence, if the question says just what one of the entry's "
+          f"ways of asking says; suggest at {matching.SUGGEST_CONFIDENCE})")
+    if assessment.inputs.get("repeats") == 1.0:
+        print("the question is one of the best entry's ways of asking: answered with it")
     print(f"shown: {', '.join(result.ids) or '-'}")
     print(f"detected language: {detect_language(args.text) or '-'}")
     share, passage_share = matching.SEMANTIC_SHARE, matching.PASSAGE_SHARE
