@@ -8,7 +8,9 @@ import pytest
 from bot.safety import detector
 from tests.conftest import bundled_knowledge
 
-# The examples alone put this ordinary wish next to "I want to end it".
+# The examples alone put this ordinary wish next to "I want to end it" (a false card the
+# first test shows; when the examples stop giving it, pick another message they card: the
+# tests below are about what stops the card, not about this message).
 QUIT = "I want to quit smoking"
 KELA = ["Miten haen Kela-korttia?"]
 
