@@ -14,9 +14,10 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.content.loader import validate_content
-from bot.content.yamlfile import Problem
+from bot.content.yamlfile import ContentInvalid, Problem
 from bot.i18n.languages import LANGUAGES, normalise_code
-from bot.knowledge.knowledge import validate_all
+from bot.knowledge.knowledge import Knowledge, validate_all
+from bot.safety.detector import Route
 from bot.tools.backup import add_parser as add_backup_parser
 from bot.tools.directory import add_parser as add_directory_parser
 from bot.tools.preview import add_parser as add_preview_parser
@@ -68,23 +69,42 @@ def grouped(problems: Sequence[Problem]) -> list[str]:
     return lines
 
 
+def _safety_step(route: Route) -> str:
+    """What the safety step does with the question, before (or instead of) the FAQ reply."""
+    if route.crisis is not None:
+        return (f"the {route.crisis} crisis card comes first (faq/crisis.yaml), then the "
+                "answer if the decision is answer")
+    if route.name == "human":
+        return "the question asks for a person: an adviser is offered, no FAQ reply"
+    if route.name == "smalltalk":
+        return f"small talk ({route.kind}): a short reply, no FAQ reply"
+    return "nothing before the FAQ reply"
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from bot.matching import matcher as matching
     from bot.matching.langid import detect_language
 
     folder = _content_dir(args.content)
-    content, report = validate_content(folder)
-    if content is None:
-        for problem in report.errors:
-            print(problem, file=sys.stderr)
-        return 1
     if args.all_languages:
         from bot.tools.preview import ask_everywhere
 
+        content, report = validate_content(folder)
+        if content is None:
+            for problem in report.errors:
+                print(problem, file=sys.stderr)
+            return 1
         ask_everywhere(args.text, content, vectors_dir=Settings.from_env().vectors_dir)
         return 0
-    matcher = matching.Matcher.from_content(content, Settings.from_env().vectors_dir)
-    assessment = matcher.assess(args.text, normalise_code(args.lang))
+    try:
+        knowledge = Knowledge.load(folder, Settings.from_env().vectors_dir)
+    except ContentInvalid as error:
+        print(error, file=sys.stderr)
+        return 1
+    content = knowledge.content
+    matcher = knowledge.matcher
+    vector = matcher.query_vector(args.text)
+    assessment = matcher.assess(args.text, normalise_code(args.lang), vector=vector)
     result = assessment.result
     print(f"decision: {result.decision} (confidence {assessment.confidence:.2f}; answer at "
           f"{matching.ANSWER_CONFIDENCE} if two words support the entry and the meaning margin "
@@ -100,6 +120,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if assessment.inputs.get("repeats") == 1.0:
         print("the question is one of the best entry's ways of asking: answered with it")
     print(f"shown: {', '.join(result.ids) or '-'}")
+    print(f"safety step: {_safety_step(knowledge.safety.route(args.text, lambda: vector))}")
     print(f"detected language: {detect_language(args.text) or '-'}")
     share, passage_share = matching.SEMANTIC_SHARE, matching.PASSAGE_SHARE
     print(f"score = {share} × meaning (semantic) + {1 - share - passage_share:.2f} × words "

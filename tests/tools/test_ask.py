@@ -39,3 +39,17 @@ def test_ask_shows_each_signal(monkeypatch: pytest.MonkeyPatch,
     # How far the meaning is trusted in the question's language (Finnish: fully).
     assert any(line.startswith("also read by the answer rule: unreliable 0.000 (")
                for line in lines)
+
+
+@pytest.mark.parametrize(("text", "step"), [
+    ("Miten saan Kela-kortin?", "safety step: nothing before the FAQ reply"),
+    ("my husband hits me, what do I do?", "safety step: the violence crisis card comes first"),
+    ("I want to talk to a real person", "safety step: the question asks for a person"),
+])
+def test_ask_shows_what_the_safety_step_does(monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str],
+                                             text: str, step: str) -> None:
+    # An adviser asking why a question got a crisis card (or none) sees it here.
+    monkeypatch.setenv("NEUVO_VECTORS", str(VECTORS))
+    assert main(["ask", text, "--lang", "en", "--content", str(FAQ)]) == 0
+    assert any(line.startswith(step) for line in capsys.readouterr().out.splitlines())
