@@ -45,11 +45,9 @@ class Knowledge:
         questions = [text.question for entry in content.entries.values()
                      for text in entry.texts.values()]
         matcher = Matcher.from_content(content, vectors_dir)
-        asked = [[way for text in entry.texts.values()
-                  for way in (text.question, *text.alternates)]
-                 for entry in content.entries.values()]
         knowledge = cls(content, matcher, directory, load_crisis(folder),
-                        Detector(matcher.query_vector, questions, vectors_dir, asked))
+                        Detector(matcher.query_vector, questions, vectors_dir,
+                                 matcher.ways_of_asking.values()))
         # The build's temporaries (every text's analysis, the vector store's read) are
         # freed by now; without this glibc keeps their pages for the process's life.
         return_freed_memory()

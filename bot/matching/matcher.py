@@ -382,7 +382,8 @@ class Matcher:
         index_of: dict[str, int] = {}
         per_doc: list[list[dict[str, float]]] = []
         asked: list[tuple[int, set[str]]] = []
-        repeated: dict[str, set[int]] = {}
+        #: Each entry's ways of asking, in every language (the safety step reads them too).
+        self.ways_of_asking: dict[str, list[str]] = {}
         for doc in docs:
             if doc.id not in index_of:
                 index_of[doc.id] = len(self._ids)
@@ -393,11 +394,14 @@ class Matcher:
             answer = set(next(found).features)
             per_doc[idx].append(_doc_weights(features, answer))
             asked.extend((idx, f) for f in features if f)
-            for way in (doc.question, *doc.alternates):
-                repeated.setdefault(said(way), set()).add(idx)
+            self.ways_of_asking.setdefault(doc.id, []).extend((doc.question, *doc.alternates))
         #: What each way of asking says (`said`), and its entry: a message that says just
         #: that is answered with it when the scores put it first too (see `decide`). A way
         #: of asking two entries share is left out.
+        repeated: dict[str, set[int]] = {}
+        for entry_id, ways in self.ways_of_asking.items():
+            for way in ways:
+                repeated.setdefault(said(way), set()).add(index_of[entry_id])
         self._repeats = {key: next(iter(entries)) for key, entries in repeated.items()
                          if len(entries) == 1 and key}
         weights = [_entry_weights(doc_weights) for doc_weights in per_doc]

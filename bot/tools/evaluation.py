@@ -211,11 +211,8 @@ def run_eval(
     matcher = Matcher(documents, glossary, vectors_dir=vectors_dir)
     # As in the bot: the corpus's own questions are ordinary questions for the safety step,
     # and a message that repeats a way of asking of a topic is that question.
-    asked: dict[str, list[str]] = {}
-    for doc in documents:
-        asked.setdefault(doc.id, []).extend((doc.question, *doc.alternates))
     safety = Detector(matcher.query_vector, [doc.question for doc in documents], vectors_dir,
-                      asked.values())
+                      matcher.ways_of_asking.values())
     records = evaluate(matcher, load_queries(queries), safety)
     if predictions is not None:
         with Path(predictions).open("w", encoding="utf-8") as handle:
